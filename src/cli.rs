@@ -1,0 +1,205 @@
+//! The command line: raw flags (clap), then one resolved [`Config`].
+
+use clap::{Args, Parser, Subcommand};
+use dedupe::config::{Config, Mode, ReportTarget};
+use dedupe::error::Fatal;
+use std::path::{Component, Path, PathBuf};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (check: nothing found)
+  1  check only: boilerplate or duplicates found
+  2  error: bad arguments, an input that cannot be read or decoded, a failed write
+     (a file that fails is listed in the report; the other files are still processed)";
+
+/// Clean and deduplicate a corpus of news articles, explaining every removal.
+///
+/// Reads every .txt and .md file under each PATH (a directory, walked in sorted
+/// order, or a file), strips boilerplate (share buttons, cookie banners,
+/// related-post lists, subscribe prompts, comment forms, ...), removes repeated
+/// paragraphs within and across documents (the first copy in input order is
+/// kept), and writes a cleaned copy of the corpus plus a JSON report that names
+/// the reason for every removal.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dedupe",
+    version,
+    after_help = EXIT_CODES,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    #[command(flatten)]
+    clean: CleanArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Report boilerplate and duplicates without writing a cleaned corpus;
+    /// exit 1 when anything is found.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// List the boilerplate rules: name and what each removes.
+    Rules,
+}
+
+#[derive(Debug, Args)]
+struct CleanArgs {
+    /// Directories or files to read.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+
+    /// Directory for the cleaned corpus [default: PATH-clean next to the
+    /// first PATH]. Never inside an input.
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// Replace an existing output directory and report.
+    #[arg(long)]
+    force: bool,
+
+    /// Where to write the JSON report, `-` for stdout [default: OUT.report.json].
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Directories or files to read.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+
+    /// Also write the JSON report to FILE, `-` for stdout.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+struct CommonArgs {
+    /// File extensions to read in directories, comma-separated.
+    #[arg(
+        long,
+        value_name = "EXT,...",
+        value_delimiter = ',',
+        default_value = "txt,md"
+    )]
+    ext: Vec<String>,
+
+    /// Switch off one boilerplate rule by name (repeatable; see `dedupe rules`).
+    #[arg(long, value_name = "RULE")]
+    disable_rule: Vec<String>,
+
+    /// Do not strip boilerplate; only remove duplicates.
+    #[arg(long)]
+    no_strip: bool,
+
+    /// Print nothing on stderr but errors.
+    #[arg(short, long)]
+    quiet: bool,
+
+    /// Worker threads [default: one per core]. The output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+/// What `main` is asked to do.
+pub enum Action {
+    /// Run the pipeline.
+    Run(Config),
+    /// Print the rule table.
+    ListRules,
+}
+
+impl Cli {
+    /// Resolves the parsed flags into an action.
+    pub fn resolve(self) -> Result<Action, Fatal> {
+        match self.command {
+            Some(Command::Rules) => Ok(Action::ListRules),
+            Some(Command::Check(args)) => {
+                let mut config = common_config(args.paths, args.common);
+                config.mode = Mode::Check;
+                config.report = report_target(args.report);
+                Ok(Action::Run(config))
+            }
+            None => {
+                let args = self.clean;
+                let mut config = common_config(args.paths, args.common);
+                let out = match args.out {
+                    Some(out) => out,
+                    None => default_output(&config.inputs[0])?,
+                };
+                config.report = match args.report {
+                    Some(r) => report_target(Some(r)),
+                    None => ReportTarget::File(with_suffix(&out, ".report.json")),
+                };
+                config.mode = Mode::Clean;
+                config.output = Some(out);
+                config.force = args.force;
+                Ok(Action::Run(config))
+            }
+        }
+    }
+}
+
+fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
+    let mut config = Config::new(paths);
+    config.extensions = common
+        .ext
+        .iter()
+        .map(|e| e.trim().trim_start_matches('.').to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    config.disabled_rules = common.disable_rule;
+    config.no_strip = common.no_strip;
+    config.quiet = common.quiet;
+    config.threads = common.threads.unwrap_or(0);
+    config
+}
+
+fn report_target(arg: Option<PathBuf>) -> ReportTarget {
+    match arg {
+        None => ReportTarget::None,
+        Some(p) if p.as_os_str() == "-" => ReportTarget::Stdout,
+        Some(p) => ReportTarget::File(p),
+    }
+}
+
+/// `NAME-clean` beside the input (for a file, NAME is its stem).
+fn default_output(input: &Path) -> Result<PathBuf, Fatal> {
+    // Keep the path as the user wrote it, for messages; resolve `.` and `..`.
+    let named = matches!(input.components().next_back(), Some(Component::Normal(_)));
+    let base = if named {
+        input.to_path_buf()
+    } else {
+        input
+            .canonicalize()
+            .map_err(|e| Fatal::io("resolve", input, &e))?
+    };
+    let stem = if base.is_dir() {
+        base.file_name()
+    } else {
+        base.file_stem()
+    };
+    match (base.parent(), stem) {
+        (Some(parent), Some(stem)) => Ok(parent.join(format!("{}-clean", stem.to_string_lossy()))),
+        _ => Err(Fatal::new(format!(
+            "cannot place an output next to {}; choose one with -o",
+            input.display()
+        ))),
+    }
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
+}

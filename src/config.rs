@@ -1,0 +1,80 @@
+//! The resolved configuration of one run.
+//!
+//! The command line is parsed by the binary (`src/cli.rs`) and resolved once
+//! into this plain struct; the library never sees clap. Every field is a
+//! decision already made: paths are absolute where it matters, defaults are
+//! filled in, and conflicting flags have been rejected.
+
+use std::path::PathBuf;
+
+/// What the run produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the cleaned corpus and the report; exit 0 unless a file failed.
+    Clean,
+    /// Write nothing but the report (if one was asked for); exit 1 when any
+    /// boilerplate or duplicate is found.
+    Check,
+}
+
+/// Where the JSON report goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportTarget {
+    /// No JSON report.
+    None,
+    /// Standard output (`--report -`).
+    Stdout,
+    /// A file, written atomically.
+    File(PathBuf),
+}
+
+/// Everything one run needs to know, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Input paths as given: directories are walked, files are read as they are.
+    pub inputs: Vec<PathBuf>,
+    /// File extensions (without the dot, lower case) that a directory walk
+    /// picks up. Files named directly on the command line are always read.
+    pub extensions: Vec<String>,
+    /// Clean (write the corpus) or check (report only).
+    pub mode: Mode,
+    /// Directory that receives the cleaned corpus; `None` in check mode.
+    pub output: Option<PathBuf>,
+    /// Replace an existing output directory or report file.
+    pub force: bool,
+    /// Where the JSON report is written.
+    pub report: ReportTarget,
+    /// Names of built-in boilerplate rules switched off for this run.
+    pub disabled_rules: Vec<String>,
+    /// Switch boilerplate stripping off entirely.
+    pub no_strip: bool,
+    /// Print nothing on stderr except errors.
+    pub quiet: bool,
+    /// Worker threads for the per-document stages; 0 means one per core.
+    /// The output does not depend on it.
+    pub threads: usize,
+}
+
+impl Config {
+    /// A configuration with the defaults of the command line, for `inputs`,
+    /// in check mode with no report. Callers set the fields they need.
+    pub fn new(inputs: Vec<PathBuf>) -> Config {
+        Config {
+            inputs,
+            extensions: default_extensions(),
+            mode: Mode::Check,
+            output: None,
+            force: false,
+            report: ReportTarget::None,
+            disabled_rules: Vec::new(),
+            no_strip: false,
+            quiet: false,
+            threads: 0,
+        }
+    }
+}
+
+/// The file types a directory walk reads when `--ext` is not given.
+pub fn default_extensions() -> Vec<String> {
+    vec!["txt".to_string(), "md".to_string()]
+}

@@ -1,0 +1,45 @@
+//! The `dedupe` binary: parse the command line, resolve it into a
+//! [`Config`](dedupe::config::Config), run the pipeline, turn the outcome
+//! into an exit code. Everything else lives in the library.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod cli;
+
+use clap::Parser;
+use dedupe::{ExitStatus, strip::RULES};
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let config = match cli::Cli::parse().resolve() {
+        Ok(cli::Action::Run(config)) => config,
+        Ok(cli::Action::ListRules) => return list_rules(),
+        Err(err) => return fail(&err),
+    };
+    let mut stdout = io::stdout().lock();
+    let mut stderr = io::stderr().lock();
+    match dedupe::run(&config, &mut stdout, &mut stderr) {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(err) => fail(&err),
+    }
+}
+
+fn list_rules() -> ExitCode {
+    let mut out = io::stdout().lock();
+    for rule in RULES {
+        if writeln!(out, "{:<18} {}", rule.name, rule.description).is_err() {
+            return ExitCode::SUCCESS; // a closed pipe is not an error
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{:<18} a headline after the article's last paragraph, followed only by boilerplate",
+        dedupe::strip::TAIL_TEASER
+    );
+    ExitCode::SUCCESS
+}
+
+fn fail(err: &dyn std::error::Error) -> ExitCode {
+    eprintln!("dedupe: error: {err}");
+    ExitCode::from(ExitStatus::Error as u8)
+}

@@ -1,0 +1,336 @@
+//! Stage 8, report: the duplicate report (JSON) and the human summary.
+//!
+//! # The JSON report, format version 1
+//!
+//! One JSON object, written with sorted keys where maps occur and documents
+//! in input order, so two runs on the same input give the same bytes. No
+//! timestamps and no absolute paths: every path is the document's relative
+//! name (see [`crate::walk`]).
+//!
+//! ```text
+//! {
+//!   "format_version": 1,
+//!   "tool": { "name": "dedupe", "version": "0.1.0" },
+//!   "parameters": {
+//!     "mode": "clean" | "check",
+//!     "extensions": ["txt", "md"],          // what a directory walk reads
+//!     "strip": true,                         // false with --no-strip
+//!     "rules": ["share-buttons", ...],       // rules and signals in force
+//!     "normalization": ["nfkc", "lowercase", "quotes", "dashes", "whitespace"],
+//!     "hash": "xxh3-64",
+//!     "seed": "6465647570650001"             // 16 hex digits
+//!   },
+//!   "summary": {
+//!     "documents": 5,                        // documents read and processed
+//!     "failed": 0,                           // entries that failed (see "errors")
+//!     "paragraphs": 87, "kept": 60,
+//!     "removed_boilerplate": 22,
+//!     "removed_by_rule": { "comment-form": 5, ... },
+//!     "removed_duplicate_within": 5,         // copies of a paragraph of the same document
+//!     "removed_duplicate_across": 0,         // copies of a paragraph of an earlier document
+//!     "bytes_in": 15118, "bytes_out": 11000
+//!   },
+//!   "documents": [{
+//!     "path": "002.txt", "bytes_in": 3636, "bytes_out": 2000,
+//!     "paragraphs": 15, "kept": 8,
+//!     "removed": [{
+//!       "paragraph": 3,                      // index in the document, from 0
+//!       "start": 290, "end": 346,            // byte span [start, end) in the input file
+//!       "reason": { "kind": "boilerplate", "rule": "follow-prompt" }
+//!              | { "kind": "duplicate", "scope": "within" | "across",
+//!                  "fingerprint": "…16 hex…",
+//!                  "of": { "path": "002.txt", "paragraph": 1, "start": 226, "end": 282 } },
+//!       "excerpt": "Series of Coordinated Attacks Target…"   // at most 80 characters
+//!     }]
+//!   }],
+//!   "duplicate_groups": [{                   // in order of the kept copy
+//!     "fingerprint": "…", "kept": { "path": …, "paragraph": …, "start": …, "end": … },
+//!     "copies": [ { "path": …, "paragraph": …, "start": …, "end": … } ]
+//!   }],
+//!   "errors": [{ "path": "bad.txt", "operation": "walk" | "read" | "decode", "message": "…" }]
+//! }
+//! ```
+//!
+//! Slicing an input file with a removal's `start..end` gives exactly the
+//! paragraph that was removed; the spans of a document's removed paragraphs
+//! plus its kept paragraphs and the white space between them make up the
+//! whole file.
+
+use crate::error::FileError;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// The version of the report format described in the module doc.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The whole JSON report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Always [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Name and version of the tool that wrote it.
+    pub tool: Tool,
+    /// The parameters that decide the outcome.
+    pub parameters: Parameters,
+    /// Counts over the whole run.
+    pub summary: Summary,
+    /// Every document read, in input order.
+    pub documents: Vec<DocumentReport>,
+    /// Every set of paragraphs that share a fingerprint and had a copy removed.
+    pub duplicate_groups: Vec<DuplicateGroup>,
+    /// Every entry that could not be processed, in input order.
+    pub errors: Vec<FileError>,
+}
+
+/// Name and version of the tool.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// `dedupe`.
+    pub name: &'static str,
+    /// The crate version.
+    pub version: &'static str,
+}
+
+/// The parameters of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parameters {
+    /// `clean` or `check`.
+    pub mode: &'static str,
+    /// Extensions a directory walk reads.
+    pub extensions: Vec<String>,
+    /// Whether boilerplate stripping was on.
+    pub strip: bool,
+    /// Names of the rules and signals in force.
+    pub rules: Vec<&'static str>,
+    /// Normalisation steps before hashing.
+    pub normalization: Vec<&'static str>,
+    /// The hash function.
+    pub hash: &'static str,
+    /// Its seed, as 16 hex digits.
+    pub seed: String,
+}
+
+/// Counts over the whole run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Documents read and processed.
+    pub documents: usize,
+    /// Entries that failed.
+    pub failed: usize,
+    /// Paragraphs in all documents.
+    pub paragraphs: usize,
+    /// Paragraphs kept.
+    pub kept: usize,
+    /// Paragraphs removed as boilerplate.
+    pub removed_boilerplate: usize,
+    /// Boilerplate removals per rule.
+    pub removed_by_rule: BTreeMap<&'static str, usize>,
+    /// Paragraphs removed as copies of one in the same document.
+    pub removed_duplicate_within: usize,
+    /// Paragraphs removed as copies of one in an earlier document.
+    pub removed_duplicate_across: usize,
+    /// Bytes of all documents read.
+    pub bytes_in: u64,
+    /// Bytes of their cleaned versions.
+    pub bytes_out: u64,
+}
+
+impl Summary {
+    /// Paragraphs removed for any reason.
+    pub fn removed(&self) -> usize {
+        self.removed_boilerplate + self.removed_duplicate_within + self.removed_duplicate_across
+    }
+}
+
+/// One document's entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentReport {
+    /// Relative name.
+    pub path: String,
+    /// Size of the input.
+    pub bytes_in: u64,
+    /// Size of the cleaned version.
+    pub bytes_out: u64,
+    /// Number of paragraphs.
+    pub paragraphs: usize,
+    /// Number kept.
+    pub kept: usize,
+    /// Every removed paragraph, in document order.
+    pub removed: Vec<Removal>,
+}
+
+/// One removed paragraph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Removal {
+    /// Index of the paragraph in its document.
+    pub paragraph: usize,
+    /// First byte, in the input file.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// Why it was removed.
+    pub reason: Reason,
+    /// The start of its text, at most [`EXCERPT_CHARS`] characters.
+    pub excerpt: String,
+}
+
+/// Why a paragraph was removed.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Reason {
+    /// Matched a boilerplate rule or signal.
+    Boilerplate {
+        /// The rule's name.
+        rule: &'static str,
+    },
+    /// A copy of an earlier paragraph.
+    Duplicate {
+        /// `within` the same document or `across` documents.
+        scope: Scope,
+        /// The shared fingerprint.
+        fingerprint: String,
+        /// The copy that was kept.
+        of: ParagraphRef,
+    },
+}
+
+/// Whether a duplicate's kept copy is in the same document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Same document.
+    Within,
+    /// An earlier document.
+    Across,
+}
+
+/// A paragraph, named by document, index and span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParagraphRef {
+    /// The document's relative name.
+    pub path: String,
+    /// Index of the paragraph in it.
+    pub paragraph: usize,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// Paragraphs that share a fingerprint: the kept one and its removed copies.
+#[derive(Debug, Clone, Serialize)]
+pub struct DuplicateGroup {
+    /// The shared fingerprint.
+    pub fingerprint: String,
+    /// The first copy, kept.
+    pub kept: ParagraphRef,
+    /// The later copies, removed, in input order.
+    pub copies: Vec<ParagraphRef>,
+}
+
+/// Longest excerpt, in characters.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// The first [`EXCERPT_CHARS`] characters of `text`, on one line, with `…`
+/// when cut.
+pub fn excerpt(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(EXCERPT_CHARS)
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(EXCERPT_CHARS).is_some() {
+        out.pop();
+        out.push('…');
+    }
+    out
+}
+
+/// Writes the report as pretty JSON with a final newline.
+pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
+/// Where the run's outputs went, for the human summary.
+#[derive(Debug, Clone, Default)]
+pub struct Destinations {
+    /// The cleaned corpus, if one was written.
+    pub corpus: Option<String>,
+    /// The JSON report, if one was written.
+    pub report: Option<String>,
+}
+
+/// Writes the short human summary.
+pub fn write_summary(report: &Report, to: &Destinations, out: &mut dyn Write) -> io::Result<()> {
+    let s = &report.summary;
+    writeln!(
+        out,
+        "dedupe: {} documents, {} paragraphs: {} kept, {} removed",
+        s.documents,
+        s.paragraphs,
+        s.kept,
+        s.removed()
+    )?;
+    let rules: Vec<String> = s
+        .removed_by_rule
+        .iter()
+        .map(|(r, n)| format!("{r} {n}"))
+        .collect();
+    let rules = if rules.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", rules.join(", "))
+    };
+    writeln!(out, "  boilerplate: {}{rules}", s.removed_boilerplate)?;
+    writeln!(
+        out,
+        "  duplicates:  {} ({} within a document, {} across documents)",
+        s.removed_duplicate_within + s.removed_duplicate_across,
+        s.removed_duplicate_within,
+        s.removed_duplicate_across
+    )?;
+    let change = if s.bytes_in == 0 {
+        0.0
+    } else {
+        100.0 * (s.bytes_in as f64 - s.bytes_out as f64) / s.bytes_in as f64
+    };
+    writeln!(
+        out,
+        "  bytes:       {} -> {} ({change:.1}% removed)",
+        s.bytes_in, s.bytes_out
+    )?;
+    if s.failed > 0 {
+        writeln!(
+            out,
+            "  failed:      {} (see the errors above and in the report)",
+            s.failed
+        )?;
+    }
+    if let Some(corpus) = &to.corpus {
+        writeln!(out, "  cleaned corpus: {corpus}")?;
+    }
+    if let Some(path) = &to.report {
+        writeln!(out, "  report:         {path}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_short_and_on_one_line() {
+        assert_eq!(excerpt("a\nb"), "a b");
+        let long = "x".repeat(100);
+        let e = excerpt(&long);
+        assert_eq!(e.chars().count(), EXCERPT_CHARS);
+        assert!(e.ends_with('…'));
+        assert_eq!(
+            excerpt(&"y".repeat(EXCERPT_CHARS)),
+            "y".repeat(EXCERPT_CHARS)
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! Stage 4, strip: boilerplate, by a table of named rules.
+//!
+//! Every rule in [`RULES`] has a stable kebab-case name that travels with each
+//! removal into the report, the way a linter's diagnostics carry a code. A
+//! rule is a regular expression matched against the *whole* normalised
+//! paragraph (see [`crate::fingerprint::normalize`]), with a leading list
+//! marker (`- `, `* `, `• `) taken off, and only on paragraphs of at most
+//! `max_words` words: rules recognise short blocks and block shapes, never a
+//! keyword inside a long paragraph, so article prose that mentions cookies,
+//! comments or subscriptions is not touched.
+//!
+//! Two kinds of rule look at the neighbours of a paragraph too:
+//!
+//! * An **end marker** ([`Kind::EndMarker`], such as "Related posts") also
+//!   removes the headline list that follows it: every following paragraph
+//!   that is shaped like a headline, until the first one that reads like
+//!   prose. Paragraphs that other rules already removed do not end the list.
+//! * The **`tail-teaser`** signal removes a headline-shaped paragraph that
+//!   stands after the last prose paragraph of the document when everything
+//!   after it is boilerplate: the teaser of another article in the page's
+//!   footer. The article's own headline, which comes before the prose, is
+//!   never touched.
+//!
+//! Stripping looks at one document at a time and depends on nothing else, so
+//! it runs in parallel across documents.
+
+use crate::error::Fatal;
+use crate::fingerprint::normalize;
+use regex::RegexSet;
+
+/// How a rule acts on the paragraphs around the one it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Removes the matching paragraph only.
+    Line,
+    /// Removes the matching paragraph and the headline list after it.
+    EndMarker,
+}
+
+/// One named boilerplate rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable kebab-case name, reported with every removal.
+    pub name: &'static str,
+    /// What the rule removes, in words.
+    pub description: &'static str,
+    /// Regular expression over the whole normalised paragraph (anchored).
+    pub pattern: &'static str,
+    /// The rule is not tried on paragraphs longer than this many words.
+    pub max_words: usize,
+    /// Line or end marker.
+    pub kind: Kind,
+}
+
+/// The name reported for the `tail-teaser` signal (see the module doc).
+pub const TAIL_TEASER: &str = "tail-teaser";
+
+/// The built-in rules, tried in this order; the first that matches names the removal.
+pub const RULES: &[Rule] = &[
+    Rule {
+        name: "share-buttons",
+        description: "share and social buttons rendered as text: \"Get link\", \"X\", \"Other Apps\", \"Share on Facebook\"",
+        pattern: r"(get link|copy link|other apps|share|share (this|the) (article|story|post|page)|share (on|via|to) \S+|x|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|tumblr|flipboard|messenger|pocket|e-?mail|print|tweet|pin it)\s*:?",
+        max_words: 5,
+        kind: Kind::Line,
+    },
+    Rule {
+        name: "cookie-banner",
+        description: "cookie and consent banners",
+        pattern: r"((this|our) (web ?)?site uses cookies|we use cookies|by (continuing|using) (to (use|browse) )?(this|our) (web ?)?site|(accept|reject|manage) (all )?cookies|cookie (policy|settings|preferences|consent)).*",
+        max_words: 80,
+        kind: Kind::Line,
+    },
+    Rule {
+        name: "subscribe-prompt",
+        description: "newsletter and subscription prompts",
+        pattern: r"((get|receive) .*(updates|news|alerts|stories).*subscribe( now| today)?[.!]?|subscribe( now| today| here)?[.!]?|subscribe to (our|the) .*|sign up (for|to) (our|the) .*(newsletter|updates|alerts).*|(enter|provide) your e-?mail( address)? to .*)",
+        max_words: 30,
+        kind: Kind::Line,
+    },
+    Rule {
+        name: "related-posts",
+        description: "\"Related posts\", \"You may also like\" and similar headings, with the headline list after them",
+        pattern: r"(related( posts| articles| stories| news| content| coverage| reading)?|you (may|might) (also )?like|recommended( for you| stories| articles| reading)?|more stories|read next|more from (the |our )?\S+( \S+)?|(most )?popular (posts|stories|articles)|most (read|popular|viewed)|trending( now| stories)?)\s*:?",
+        max_words: 6,
+        kind: Kind::EndMarker,
+    },
+    Rule {
+        name: "comment-form",
+        description: "comment sections and forms: \"Leave a Reply\", \"Post a Comment\", the e-mail notice, the Akismet notice",
+        pattern: r"(leave a (reply|comment)|post a comment|add (a )?comment|comments?|\d+ (comments?|responses?|replies)|no comments( yet)?\.?|cancel reply|your e-?mail address will not be published\..*|required fields are marked.*|this site uses akismet to reduce spam\..*|notify me of (follow-?up comments|new posts|new comments).*|save my name, e-?mail.*|you must be logged in to post a comment\.?)\s*:?",
+        max_words: 25,
+        kind: Kind::Line,
+    },
+    Rule {
+        name: "see-also",
+        description: "\"See also: ...\" and \"Read more: ...\" teasers of other articles",
+        pattern: r"(see also|also see|also read|read also|read more|more on this|related)\s*:.*",
+        max_words: 30,
+        kind: Kind::Line,
+    },
+    Rule {
+        name: "follow-prompt",
+        description: "\"For more from ..., visit ... or follow us on social media\" and \"Follow us on ...\"",
+        pattern: r"(for more (from|on|news|stories|of)\b.*\b(visit|follow)\b.*|(follow|like|join) us on .*|follow (us|@\S+)( on \S+)?[.!]?)",
+        max_words: 30,
+        kind: Kind::Line,
+    },
+    Rule {
+        name: "credit-line",
+        description: "credit lines of the source or author, such as \"@Name excluding headline\"",
+        pattern: r"(@\S+( \S+){0,4} excluding headline\.?|(photo|image|picture|video) (credit|courtesy)\s*:?.*)",
+        max_words: 15,
+        kind: Kind::Line,
+    },
+    Rule {
+        name: "copyright",
+        description: "copyright notices",
+        pattern: r"((copyright|©|\(c\)) .*|all rights reserved\.?)",
+        max_words: 25,
+        kind: Kind::Line,
+    },
+    Rule {
+        name: "bare-counter",
+        description: "lines that are only a number: like, view and comment counters",
+        pattern: r"[0-9][0-9.,:/%+]*",
+        max_words: 1,
+        kind: Kind::Line,
+    },
+];
+
+/// Most words a headline-shaped paragraph has (see [`is_headline`]).
+const HEADLINE_MAX_WORDS: usize = 20;
+/// Fewest words a paragraph has to count as prose.
+const PROSE_MIN_WORDS: usize = 10;
+
+/// The rules of one run, compiled.
+#[derive(Debug)]
+pub struct Stripper {
+    rules: Vec<&'static Rule>,
+    set: RegexSet,
+    max_words: usize,
+    enabled: bool,
+    tail_teaser: bool,
+}
+
+impl Stripper {
+    /// Compiles the built-in rules less the `disabled` ones; `enabled: false`
+    /// switches stripping off. An unknown rule name is an error.
+    pub fn new(disabled: &[String], enabled: bool) -> Result<Stripper, Fatal> {
+        for name in disabled {
+            if name != TAIL_TEASER && !RULES.iter().any(|r| r.name == name) {
+                return Err(Fatal::new(format!(
+                    "unknown rule {name:?}; the rules are: {}, {TAIL_TEASER}",
+                    RULES.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")
+                )));
+            }
+        }
+        let rules: Vec<&'static Rule> = RULES
+            .iter()
+            .filter(|r| !disabled.iter().any(|d| d == r.name))
+            .collect();
+        let set = RegexSet::new(rules.iter().map(|r| format!("^(?:{})$", r.pattern)))
+            .map_err(|e| Fatal::new(format!("invalid rule pattern: {e}")))?;
+        let max_words = rules.iter().map(|r| r.max_words).max().unwrap_or(0);
+        Ok(Stripper {
+            rules,
+            set,
+            max_words,
+            enabled,
+            tail_teaser: !disabled.iter().any(|d| d == TAIL_TEASER),
+        })
+    }
+
+    /// The names of the rules and signals in force, in table order.
+    pub fn rule_names(&self) -> Vec<&'static str> {
+        if !self.enabled {
+            return Vec::new();
+        }
+        let mut names: Vec<&'static str> = self.rules.iter().map(|r| r.name).collect();
+        if self.tail_teaser {
+            names.push(TAIL_TEASER);
+        }
+        names
+    }
+
+    /// The rule matching one paragraph on its own, if any.
+    pub fn match_paragraph(&self, text: &str) -> Option<&'static Rule> {
+        let key = normalize(text);
+        let key = strip_list_marker(&key);
+        let words = key.split(' ').count();
+        if key.is_empty() || words > self.max_words {
+            return None;
+        }
+        self.set
+            .matches(key)
+            .iter()
+            .map(|i| self.rules[i])
+            .find(|r| words <= r.max_words)
+    }
+
+    /// The verdict for every paragraph of one document: `Some(rule name)`
+    /// for boilerplate, `None` for a paragraph that stays.
+    pub fn strip(&self, paragraphs: &[&str]) -> Vec<Option<&'static str>> {
+        if !self.enabled {
+            return vec![None; paragraphs.len()];
+        }
+        let matched: Vec<Option<&'static Rule>> =
+            paragraphs.iter().map(|p| self.match_paragraph(p)).collect();
+        let mut verdicts: Vec<Option<&'static str>> =
+            matched.iter().map(|m| m.map(|r| r.name)).collect();
+        for (i, rule) in matched.iter().enumerate() {
+            if let Some(rule) = rule.filter(|r| r.kind == Kind::EndMarker) {
+                mark_headline_list(paragraphs, &mut verdicts, i + 1, rule.name);
+            }
+        }
+        if self.tail_teaser {
+            mark_tail_teasers(paragraphs, &mut verdicts);
+        }
+        verdicts
+    }
+}
+
+fn mark_headline_list(
+    paragraphs: &[&str],
+    verdicts: &mut [Option<&'static str>],
+    from: usize,
+    name: &'static str,
+) {
+    for i in from..paragraphs.len() {
+        if verdicts[i].is_some() {
+            continue;
+        }
+        if !is_headline(paragraphs[i]) {
+            break;
+        }
+        verdicts[i] = Some(name);
+    }
+}
+
+fn mark_tail_teasers(paragraphs: &[&str], verdicts: &mut [Option<&'static str>]) {
+    let Some(last_prose) = (0..paragraphs.len())
+        .rev()
+        .find(|&i| verdicts[i].is_none() && is_prose(paragraphs[i]))
+    else {
+        return;
+    };
+    // Walk back from the end: a teaser is a headline after the last prose
+    // paragraph with only boilerplate (or other teasers) after it.
+    let mut seen_boilerplate = false;
+    for i in (last_prose + 1..paragraphs.len()).rev() {
+        match verdicts[i] {
+            Some(_) => seen_boilerplate = true,
+            None if seen_boilerplate && is_headline(paragraphs[i]) => {
+                verdicts[i] = Some(TAIL_TEASER);
+            }
+            None => return,
+        }
+    }
+}
+
+fn strip_list_marker(key: &str) -> &str {
+    for marker in ["- ", "* ", "• ", "· ", "> "] {
+        if let Some(rest) = key.strip_prefix(marker) {
+            return rest.trim_start();
+        }
+    }
+    key
+}
+
+fn ends_like_sentence(text: &str) -> bool {
+    let t = text.trim_end_matches(['"', '\'', '\u{201D}', '\u{2019}', ')']);
+    t.ends_with(['.', '!', '?', '…', ':', ';'])
+}
+
+/// A short paragraph that does not end like a sentence: a title, a headline,
+/// a menu entry.
+pub fn is_headline(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    (1..=HEADLINE_MAX_WORDS).contains(&words) && !ends_like_sentence(text)
+}
+
+/// A paragraph that reads like article text: long enough and ending like a
+/// sentence.
+pub fn is_prose(text: &str) -> bool {
+    text.split_whitespace().count() >= PROSE_MIN_WORDS && ends_like_sentence(text)
+}

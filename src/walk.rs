@@ -1,0 +1,209 @@
+//! Stage 1, walk: the inputs, in a fixed order.
+//!
+//! Each input path is either a file (read as it is, whatever its extension)
+//! or a directory, walked recursively with entries sorted by file name, so
+//! the order is the sorted order of relative paths on every platform and
+//! every run. Hidden entries (names starting with `.`) below an input are
+//! skipped. Links are followed; a loop or a dangling link becomes a per-file
+//! error, never the end of the run.
+//!
+//! Every document gets a *relative name*: its path relative to the input
+//! directory (with one input), or prefixed with the input's own name (with
+//! several), always with `/` separators. The cleaned corpus mirrors these
+//! names, and the report uses them, so no absolute path reaches the output.
+
+use crate::error::{Fatal, FileError, Operation, display_path};
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// One input document found by the walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Name relative to the input, with `/` separators (see the module doc).
+    pub name: String,
+    /// Where to read it.
+    pub path: PathBuf,
+}
+
+/// What the walk yields, in order: a document, or an error that costs one entry.
+pub type Entry = Result<Source, FileError>;
+
+/// Walks every input and returns the entries in their fixed order.
+///
+/// Fails only when the inputs themselves are unusable: an input that does not
+/// exist, or two inputs whose relative names would collide.
+pub fn walk(inputs: &[PathBuf], extensions: &[String]) -> Result<Vec<Entry>, Fatal> {
+    let prefixed = inputs.len() > 1;
+    let mut prefixes = BTreeSet::new();
+    let mut entries = Vec::new();
+    for input in inputs {
+        let meta = std::fs::metadata(input).map_err(|e| Fatal::io("read input", input, &e))?;
+        let prefix = if prefixed {
+            let name = input_name(input);
+            if !prefixes.insert(name.clone()) {
+                return Err(Fatal::new(format!(
+                    "two inputs are named {name:?}: their cleaned copies would collide; \
+                     run them separately"
+                )));
+            }
+            Some(name)
+        } else {
+            None
+        };
+        if meta.is_dir() {
+            walk_dir(input, prefix.as_deref(), extensions, &mut entries);
+        } else {
+            let name = prefix.unwrap_or_else(|| input_name(input));
+            entries.push(Ok(Source {
+                name,
+                path: input.clone(),
+            }));
+        }
+    }
+    Ok(entries)
+}
+
+fn walk_dir(root: &Path, prefix: Option<&str>, extensions: &[String], out: &mut Vec<Entry>) {
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for item in walker {
+        match item {
+            Ok(entry) => {
+                if entry.file_type().is_dir() || !has_extension(entry.path(), extensions) {
+                    continue;
+                }
+                let Ok(rel) = entry.path().strip_prefix(root) else {
+                    continue;
+                };
+                out.push(Ok(Source {
+                    name: relative_name(prefix, rel),
+                    path: entry.path().to_path_buf(),
+                }));
+            }
+            Err(err) => {
+                let path = err.path().unwrap_or(root).to_path_buf();
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                let message = match err.loop_ancestor() {
+                    Some(ancestor) => format!("link loop back to {}", display_path(ancestor)),
+                    None => err
+                        .io_error()
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| err.to_string()),
+                };
+                out.push(Err(FileError::new(
+                    relative_name(prefix, rel),
+                    Operation::Walk,
+                    message,
+                )));
+            }
+        }
+    }
+}
+
+fn relative_name(prefix: Option<&str>, rel: &Path) -> String {
+    let rel = display_path(rel);
+    match prefix {
+        Some(p) if rel.is_empty() => p.to_string(),
+        Some(p) => format!("{p}/{rel}"),
+        None => rel,
+    }
+}
+
+/// The last component of an input path, or the whole path if it has none
+/// (such as `.` or `/`).
+fn input_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| display_path(path))
+}
+
+fn is_hidden(name: &OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+fn has_extension(path: &Path, extensions: &[String]) -> bool {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .is_some_and(|e| extensions.contains(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn names(entries: &[Entry]) -> Vec<String> {
+        entries
+            .iter()
+            .map(|e| match e {
+                Ok(s) => s.name.clone(),
+                Err(e) => format!("ERR {}", e.path),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sorted_recursive_hidden_skipped_extensions_filtered() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("b/sub")).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        for f in [
+            "z.txt",
+            "a.md",
+            "b/sub/c.txt",
+            "b/a.txt",
+            ".hidden.txt",
+            ".git/x.txt",
+            "n.json",
+        ] {
+            fs::write(root.join(f), "x").unwrap();
+        }
+        let entries = walk(&[root.to_path_buf()], &crate::config::default_extensions()).unwrap();
+        assert_eq!(names(&entries), ["a.md", "b/a.txt", "b/sub/c.txt", "z.txt"]);
+    }
+
+    #[test]
+    fn several_inputs_are_prefixed_and_files_taken_as_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("one")).unwrap();
+        fs::write(root.join("one/a.txt"), "x").unwrap();
+        fs::write(root.join("single.dat"), "x").unwrap();
+        let inputs = [root.join("one"), root.join("single.dat")];
+        let entries = walk(&inputs, &crate::config::default_extensions()).unwrap();
+        assert_eq!(names(&entries), ["one/a.txt", "single.dat"]);
+    }
+
+    #[test]
+    fn colliding_input_names_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("x/data")).unwrap();
+        fs::create_dir_all(root.join("y/data")).unwrap();
+        let err = walk(&[root.join("x/data"), root.join("y/data")], &[]).unwrap_err();
+        assert!(err.to_string().contains("two inputs are named \"data\""));
+    }
+
+    #[test]
+    fn missing_input_is_fatal() {
+        let err = walk(&[PathBuf::from("/no/such/dir")], &[]).unwrap_err();
+        assert!(err.to_string().contains("/no/such/dir"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dangling_link_is_a_per_file_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("a.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(root.join("gone.txt"), root.join("b.txt")).unwrap();
+        let entries = walk(&[root.to_path_buf()], &crate::config::default_extensions()).unwrap();
+        assert_eq!(names(&entries), ["a.txt", "ERR b.txt"]);
+    }
+}
