@@ -134,10 +134,15 @@ pub fn run(
     let mut to = Destinations::default();
     match &config.report {
         ReportTarget::None => {}
-        ReportTarget::Stdout => {
-            report::write_json(&report, stdout)
-                .map_err(|e| Fatal::new(format!("cannot write the report to stdout: {e}")))?;
-        }
+        ReportTarget::Stdout => match report::write_json(&report, stdout) {
+            // A reader that stops early (`| head`) is not an error.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(Fatal::new(format!(
+                    "cannot write the report to stdout: {e}"
+                )));
+            }
+            _ => {}
+        },
         ReportTarget::File(path) => {
             let mut json = Vec::new();
             report::write_json(&report, &mut json).map_err(|e| Fatal::io("write", path, &e))?;

@@ -23,23 +23,23 @@
 //!   "summary": {
 //!     "documents": 5,                        // documents read and processed
 //!     "failed": 0,                           // entries that failed (see "errors")
-//!     "paragraphs": 87, "kept": 60,
-//!     "removed_boilerplate": 22,
+//!     "paragraphs": 68, "kept": 36,
+//!     "removed_boilerplate": 27,
 //!     "removed_by_rule": { "comment-form": 5, ... },
 //!     "removed_duplicate_within": 5,         // copies of a paragraph of the same document
 //!     "removed_duplicate_across": 0,         // copies of a paragraph of an earlier document
-//!     "bytes_in": 15118, "bytes_out": 11000
+//!     "bytes_in": 15088, "bytes_out": 12601
 //!   },
 //!   "documents": [{
-//!     "path": "002.txt", "bytes_in": 3636, "bytes_out": 2000,
+//!     "path": "002.txt", "bytes_in": 3636, "bytes_out": 2091,
 //!     "paragraphs": 15, "kept": 8,
 //!     "removed": [{
-//!       "paragraph": 3,                      // index in the document, from 0
-//!       "start": 290, "end": 346,            // byte span [start, end) in the input file
+//!       "paragraph": 2,                      // index in the document, from 0
+//!       "start": 288, "end": 344,            // byte span [start, end) in the input file
 //!       "reason": { "kind": "boilerplate", "rule": "follow-prompt" }
 //!              | { "kind": "duplicate", "scope": "within" | "across",
 //!                  "fingerprint": "…16 hex…",
-//!                  "of": { "path": "002.txt", "paragraph": 1, "start": 226, "end": 282 } },
+//!                  "of": { "path": "002.txt", "paragraph": 1, "start": 230, "end": 286 } },
 //!       "excerpt": "Series of Coordinated Attacks Target…"   // at most 80 characters
 //!     }]
 //!   }],

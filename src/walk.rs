@@ -88,12 +88,16 @@ fn walk_dir(root: &Path, prefix: Option<&str>, extensions: &[String], out: &mut 
             Err(err) => {
                 let path = err.path().unwrap_or(root).to_path_buf();
                 let rel = path.strip_prefix(root).unwrap_or(&path);
-                let message = match err.loop_ancestor() {
-                    Some(ancestor) => format!("link loop back to {}", display_path(ancestor)),
-                    None => err
-                        .io_error()
-                        .map(|e| e.to_string())
-                        .unwrap_or_else(|| err.to_string()),
+                let cause = err
+                    .io_error()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| err.to_string());
+                let message = match (err.loop_ancestor(), std::fs::read_link(&path)) {
+                    (Some(ancestor), _) => format!("link loop back to {}", display_path(ancestor)),
+                    (None, Ok(target)) => {
+                        format!("broken link to {}: {cause}", display_path(&target))
+                    }
+                    (None, Err(_)) => cause,
                 };
                 out.push(Err(FileError::new(
                     relative_name(prefix, rel),
