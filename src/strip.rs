@@ -60,21 +60,21 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "share-buttons",
         description: "share and social buttons rendered as text: \"Get link\", \"X\", \"Other Apps\", \"Share on Facebook\"",
-        pattern: r"(get link|copy link|other apps|share|share (this|the) (article|story|post|page)|share (on|via|to) \S+|x|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|tumblr|flipboard|messenger|pocket|e-?mail|print|tweet|pin it)\s*:?",
-        max_words: 5,
+        pattern: r"(get link|copy link|other apps|share( this| it)?|share (this|the) (article|story|post|page)(, choose your platform)?|share (on|via|to) \S+|((x|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|tumblr|flipboard|messenger|pocket|e-?mail|print|tweet|pin it)[ ,|]*)+)\s*[:!]?",
+        max_words: 8,
         kind: Kind::Line,
     },
     Rule {
         name: "cookie-banner",
         description: "cookie and consent banners",
-        pattern: r"((this|our) (web ?)?site uses cookies|we use cookies|by (continuing|using) (to (use|browse) )?(this|our) (web ?)?site|(accept|reject|manage) (all )?cookies|cookie (policy|settings|preferences|consent)).*",
+        pattern: r"(((this|our) (web ?)?site uses cookies|we use cookies|by (continuing|using) (to (use|browse) )?(this|our) (web ?)?site).*|((accept|reject|manage) (all )?cookies|cookie (policy|settings|preferences|consent))\s*[.!]?)",
         max_words: 80,
         kind: Kind::Line,
     },
     Rule {
         name: "subscribe-prompt",
         description: "newsletter and subscription prompts",
-        pattern: r"((get|receive) .*(updates|news|alerts|stories).*subscribe( now| today)?[.!]?|subscribe( now| today| here)?[.!]?|subscribe to (our|the) .*|sign up (for|to) (our|the) .*(newsletter|updates|alerts).*|(enter|provide) your e-?mail( address)? to .*)",
+        pattern: r"((get|receive) .*(updates|news|alerts|stories).*subscribe( now| today)?[.!]?|subscribe( now| today| here)?[.!]?|subscribe to (our|the) ([^ ,;]+ ?){1,5}[.!]?|sign up (for|to) (our|the) .*(newsletter|updates|alerts).*|(enter|provide) your e-?mail( address)? to .*)",
         max_words: 30,
         kind: Kind::Line,
     },
@@ -88,7 +88,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "comment-form",
         description: "comment sections and forms: \"Leave a Reply\", \"Post a Comment\", the e-mail notice, the Akismet notice",
-        pattern: r"(leave a (reply|comment)|post a comment|add (a )?comment|comments?|\d+ (comments?|responses?|replies)|no comments( yet)?\.?|cancel reply|your e-?mail address will not be published\..*|required fields are marked.*|this site uses akismet to reduce spam\..*|notify me of (follow-?up comments|new posts|new comments).*|save my name, e-?mail.*|you must be logged in to post a comment\.?)\s*:?",
+        pattern: r"(leave a (reply|comment)( cancel reply)?|post a comment|add (a )?comment|comments?( \(\d+\))?|comments are closed\.?|\d+ (comments?|responses?|replies)|no comments( yet)?\.?|cancel reply|your e-?mail address will not be published\..*|required fields are marked.*|this site uses akismet to reduce spam\..*|notify me of (follow-?up comments|new posts|new comments).*|save my name, e-?mail.*|you must be logged in to post a comment\.?)\s*:?",
         max_words: 25,
         kind: Kind::Line,
     },
@@ -102,28 +102,28 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "follow-prompt",
         description: "\"For more from ..., visit ... or follow us on social media\" and \"Follow us on ...\"",
-        pattern: r"(for more (from|on|news|stories|of)\b.*\b(visit|follow)\b.*|(follow|like|join) us on .*|follow (us|@\S+)( on \S+)?[.!]?)",
+        pattern: r"(for more (from|on|news|stories)\b.*\b(visit|follow us)\b.*|(follow|like|join) us on (facebook|twitter|x|instagram|social media|linkedin|youtube|tiktok|telegram|whatsapp|threads|bluesky)\b.*|follow (us|@\S+)( on \S+)?[.!]?)",
         max_words: 30,
         kind: Kind::Line,
     },
     Rule {
         name: "credit-line",
         description: "credit lines of the source or author, such as \"@Name excluding headline\"",
-        pattern: r"(@\S+( \S+){0,4} excluding headline\.?|(photo|image|picture|video) (credit|courtesy)\s*:?.*)",
-        max_words: 15,
+        pattern: r"(@\S+( \S+){0,4} excluding headline\.?|(photo|image|picture|video)s?( credits?| courtesy)?\s*:\s*\S.*|(photo|image|picture|video) courtesy( of)? \S+( \S+){0,3})",
+        max_words: 10,
         kind: Kind::Line,
     },
     Rule {
         name: "copyright",
         description: "copyright notices",
-        pattern: r"((copyright|©|\(c\)) .*|all rights reserved\.?)",
+        pattern: r"(©.*|(copyright|\(c\)) (©|\(c\) )?\d{4}\b.*|copyright ©.*|.*all rights reserved\.?)",
         max_words: 25,
         kind: Kind::Line,
     },
     Rule {
         name: "bare-counter",
         description: "lines that are only a number: like, view and comment counters",
-        pattern: r"[0-9][0-9.,:/%+]*",
+        pattern: r"[0-9][0-9.,:/%+]*[km]?",
         max_words: 1,
         kind: Kind::Line,
     },
@@ -251,12 +251,18 @@ fn mark_tail_teasers(paragraphs: &[&str], verdicts: &mut [Option<&'static str>])
     for i in (last_prose + 1..paragraphs.len()).rev() {
         match verdicts[i] {
             Some(_) => seen_boilerplate = true,
-            None if seen_boilerplate && is_headline(paragraphs[i]) => {
+            None if seen_boilerplate && is_teaser(paragraphs[i]) => {
                 verdicts[i] = Some(TAIL_TEASER);
             }
             None => return,
         }
     }
+}
+
+/// A headline that could be another article's: four words or more, and
+/// not a byline.
+fn is_teaser(text: &str) -> bool {
+    is_headline(text) && text.split_whitespace().count() >= 4 && !text.starts_with("By ")
 }
 
 fn strip_list_marker(key: &str) -> &str {
