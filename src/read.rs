@@ -2,15 +2,18 @@
 //!
 //! Policy: a file must be UTF-8. A leading byte-order mark is accepted and
 //! left out of every paragraph (offsets still count it, since every offset in
-//! `dedupe` is into the original bytes). A file with a NUL byte is taken for
-//! binary and skipped; a file that is not valid UTF-8 is skipped with the
-//! offset of the first bad byte. Both become per-file errors: the run goes
+//! `dedupe` is into the original bytes). A file with a NUL byte in its first
+//! 8 KiB is taken for binary and skipped, as git and grep do (a stray NUL
+//! further on, as scrapers sometimes leave, is kept as text); a file that is
+//! not valid UTF-8 is skipped with the offset of the first bad byte. Both become per-file errors: the run goes
 //! on, the report lists them.
 
 use crate::error::{FileError, Operation, display_path};
 use std::path::Path;
 
 const BOM: &str = "\u{feff}";
+/// How far into a file a NUL byte marks it as binary.
+const BINARY_PROBE: usize = 8 * 1024;
 
 /// The text of one input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +38,7 @@ pub fn read(name: &str, path: &Path) -> Result<Text, FileError> {
 
 /// Decodes file bytes under the policy in the module doc.
 pub fn decode(bytes: Vec<u8>) -> Result<Text, String> {
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    if let Some(at) = bytes.iter().take(BINARY_PROBE).position(|&b| b == 0) {
         return Err(format!("NUL byte at offset {at}: not a text file, skipped"));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -70,6 +73,13 @@ mod tests {
     fn nul_bytes_mean_binary() {
         let err = decode(b"ab\0cd".to_vec()).unwrap_err();
         assert!(err.contains("NUL byte at offset 2"), "{err}");
+    }
+
+    #[test]
+    fn a_late_nul_byte_is_text() {
+        let mut bytes = vec![b'a'; BINARY_PROBE];
+        bytes.extend_from_slice(b"\0b");
+        assert!(decode(bytes).is_ok());
     }
 
     #[test]
