@@ -9,12 +9,19 @@
 //! keyword inside a long paragraph, so article prose that mentions cookies,
 //! comments or subscriptions is not touched.
 //!
-//! Two kinds of rule look at the neighbours of a paragraph too:
+//! Some rules look at the neighbours of a paragraph too:
 //!
 //! * An **end marker** ([`Kind::EndMarker`], such as "Related posts") also
 //!   removes the headline list that follows it: every following paragraph
 //!   that is shaped like a headline, until the first one that reads like
 //!   prose. Paragraphs that other rules already removed do not end the list.
+//! * A **tail cut** ([`Kind::CutTail`] and end markers): the first such
+//!   marker (a comment header or form, a share row, a tag list, a related
+//!   heading) that comes after at least [`CUT_MIN_PROSE_WORDS`] words of
+//!   prose ends the article; it and everything after it are removed under
+//!   its name, except paragraphs another rule already named. Before that
+//!   much prose, the marker removes only itself (or its headline list), so
+//!   a share bar under the headline does not cut the article.
 //! * The **`tail-teaser`** signal removes a headline-shaped paragraph that
 //!   stands after the last prose paragraph of the document when everything
 //!   after it is boilerplate: the teaser of another article in the page's
@@ -33,8 +40,13 @@ use regex::RegexSet;
 pub enum Kind {
     /// Removes the matching paragraph only.
     Line,
-    /// Removes the matching paragraph and the headline list after it.
+    /// Removes the matching paragraph and the headline list after it; after
+    /// the article (see [`Kind::CutTail`]) also everything after it.
     EndMarker,
+    /// After at least [`CUT_MIN_PROSE_WORDS`] words of prose, removes the
+    /// matching paragraph and everything after it: the page below the
+    /// article. Before that, removes the matching paragraph only.
+    CutTail,
 }
 
 /// One named boilerplate rule.
@@ -62,7 +74,7 @@ pub const RULES: &[Rule] = &[
         description: "share and social buttons rendered as text: \"Get link\", \"X\", \"Other Apps\", \"Share on Facebook\"",
         pattern: r"(get link|copy link|other apps|share( this| it)?|share (this|the) (article|story|post|page)(, choose your platform)?|share (on|via|to) \S+|((x|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|tumblr|flipboard|messenger|pocket|e-?mail|print|tweet|pin it)[ ,|]*)+)\s*[:!]?",
         max_words: 8,
-        kind: Kind::Line,
+        kind: Kind::CutTail,
     },
     Rule {
         name: "cookie-banner",
@@ -90,7 +102,14 @@ pub const RULES: &[Rule] = &[
         description: "comment sections and forms: \"Leave a Reply\", \"Post a Comment\", the e-mail notice, the Akismet notice",
         pattern: r"(leave a (reply|comment)( cancel reply)?|post a comment|add (a )?comment|comments?( \(\d+\))?|comments are closed\.?|\d+ (comments?|responses?|replies)|no comments( yet)?\.?|cancel reply|your e-?mail address will not be published\..*|required fields are marked.*|this site uses akismet to reduce spam\..*|notify me of (follow-?up comments|new posts|new comments).*|save my name, e-?mail.*|you must be logged in to post a comment\.?)\s*:?",
         max_words: 25,
-        kind: Kind::Line,
+        kind: Kind::CutTail,
+    },
+    Rule {
+        name: "tags",
+        description: "tag, topic and category lists: \"Tags: ...\", \"Filed under ...\"",
+        pattern: r"((tags?|topics?|tagged( with| as)?|filed (under|in)|posted in|categories|category|labels)\s*:.*|tags|topics|labels|categories|filed under .*)",
+        max_words: 30,
+        kind: Kind::CutTail,
     },
     Rule {
         name: "see-also",
@@ -129,6 +148,9 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
+/// Words of prose that must come before an end marker for it to cut the
+/// rest of the document: the article has been read by then.
+pub const CUT_MIN_PROSE_WORDS: usize = 100;
 /// Most words a headline-shaped paragraph has (see [`is_headline`]).
 const HEADLINE_MAX_WORDS: usize = 20;
 /// Fewest words a paragraph has to count as prose.
@@ -214,11 +236,36 @@ impl Stripper {
                 mark_headline_list(paragraphs, &mut verdicts, i + 1, rule.name);
             }
         }
+        if let Some((at, name)) = tail_cut(paragraphs, &matched) {
+            for verdict in verdicts[at + 1..].iter_mut().filter(|v| v.is_none()) {
+                *verdict = Some(name);
+            }
+        }
         if self.tail_teaser {
             mark_tail_teasers(paragraphs, &mut verdicts);
         }
         verdicts
     }
+}
+
+/// The first end marker that follows enough prose: where the page below the
+/// article begins, and the rule that says so.
+fn tail_cut(
+    paragraphs: &[&str],
+    matched: &[Option<&'static Rule>],
+) -> Option<(usize, &'static str)> {
+    let mut prose_words = 0;
+    for (i, (text, rule)) in paragraphs.iter().zip(matched).enumerate() {
+        match rule {
+            Some(rule) if rule.kind != Kind::Line && prose_words >= CUT_MIN_PROSE_WORDS => {
+                return Some((i, rule.name));
+            }
+            Some(_) => {}
+            None if is_prose(text) => prose_words += text.split_whitespace().count(),
+            None => {}
+        }
+    }
+    None
 }
 
 fn mark_headline_list(

@@ -124,6 +124,18 @@ const POSITIVES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "tags",
+        &[
+            "Tags: Mali, JNIM, Sahel",
+            "Filed under: Africa",
+            "Filed under Africa, Security",
+            "Topics",
+            "Categories: Politics",
+            "Labels: Mali, Sahel",
+            "Posted in: World News",
+        ],
+    ),
+    (
         "see-also",
         &[
             "See also: USAID Cancelled Rape Survivor Kits in Congo Amid Escalating Conflict",
@@ -291,6 +303,8 @@ const NEGATIVES: &[(&str, &[&str])] = &[
     (
         "headlines and bylines",
         &[
+            "Tags on the crates showed the weapons had been shipped from Libya.",
+            "Topics discussed at the summit included security and trade.",
             "Series of Coordinated Attacks Target Mali Military Posts",
             "By Zagazola Makama",
             "The Voice of Africa",
@@ -832,4 +846,57 @@ fn a_closing_byline_before_share_buttons_is_not_a_teaser() {
             Some("share-buttons")
         ]
     );
+}
+
+/// Prose long enough that an end marker after it closes the article.
+const ARTICLE: [&str; 6] = [PROSE_1, PROSE_2, PROSE_3, PROSE_1, PROSE_2, PROSE_3];
+
+#[test]
+fn cut_tail_markers_after_the_article_remove_the_rest_of_the_page() {
+    let words: usize = ARTICLE.iter().map(|p| p.split_whitespace().count()).sum();
+    assert!(words >= dedupe::strip::CUT_MIN_PROSE_WORDS);
+    let s = stripper();
+    let comment = "Great article, thanks for writing it. I have been following the news from Mali for years and this is the best summary I have read.";
+    for rule in RULES
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::CutTail | Kind::EndMarker))
+    {
+        let marker = positives_of(rule.name)[0];
+        let doc: Vec<&str> = ARTICLE
+            .iter()
+            .copied()
+            .chain([marker, comment, HEADLINE_1, "- Other Apps"])
+            .collect();
+        let name = Some(rule.name);
+        assert_eq!(
+            s.strip(&doc),
+            [
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                name,
+                name,
+                name,
+                Some("share-buttons")
+            ],
+            "marker {marker:?}"
+        );
+    }
+}
+
+#[test]
+fn cut_tail_markers_before_the_article_remove_only_themselves() {
+    let s = stripper();
+    for rule in RULES.iter().filter(|r| r.kind == Kind::CutTail) {
+        let marker = positives_of(rule.name)[0];
+        let doc = [HEADLINE_1, marker, PROSE_1, PROSE_2];
+        assert_eq!(
+            s.strip(&doc),
+            [None, Some(rule.name), None, None],
+            "marker {marker:?}"
+        );
+    }
 }
