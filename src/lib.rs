@@ -284,37 +284,36 @@ fn build_report(
         failed: errors.len(),
         ..Summary::default()
     };
+    // A document whose second read failed is reported as an error only, so
+    // the counts leave it out; its paragraphs can still be a kept copy.
+    let finished: std::collections::BTreeSet<&str> =
+        documents.iter().map(|d| d.path.as_str()).collect();
     let mut groups: BTreeMap<Location, Vec<Location>> = BTreeMap::new();
     for (doc_index, doc_verdicts) in verdicts.iter().enumerate() {
+        let counted = finished.contains(docs[doc_index].source.name.as_str());
         for (para, verdict) in doc_verdicts.iter().enumerate() {
+            if let Verdict::Duplicate(of) = *verdict {
+                groups.entry(of).or_default().push(Location {
+                    doc: doc_index,
+                    para,
+                });
+            }
+            if !counted {
+                continue;
+            }
+            summary.paragraphs += 1;
             match *verdict {
                 Verdict::Kept => summary.kept += 1,
                 Verdict::Boilerplate(rule) => {
                     summary.removed_boilerplate += 1;
                     *summary.removed_by_rule.entry(rule).or_default() += 1;
                 }
-                Verdict::Duplicate(of) => {
-                    if of.doc == doc_index {
-                        summary.removed_duplicate_within += 1;
-                    } else {
-                        summary.removed_duplicate_across += 1;
-                    }
-                    groups.entry(of).or_default().push(Location {
-                        doc: doc_index,
-                        para,
-                    });
+                Verdict::Duplicate(of) if of.doc == doc_index => {
+                    summary.removed_duplicate_within += 1;
                 }
+                Verdict::Duplicate(_) => summary.removed_duplicate_across += 1,
             }
         }
-    }
-    // A document whose second read failed is reported as an error only.
-    let written: std::collections::BTreeSet<&str> =
-        documents.iter().map(|d| d.path.as_str()).collect();
-    for doc in docs
-        .iter()
-        .filter(|d| written.contains(d.source.name.as_str()))
-    {
-        summary.paragraphs += doc.spans.len();
     }
     summary.bytes_in = documents.iter().map(|d| d.bytes_in).sum();
     summary.bytes_out = documents.iter().map(|d| d.bytes_out).sum();
