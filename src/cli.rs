@@ -109,6 +109,46 @@ struct CommonArgs {
     /// Worker threads [default: one per core]. The output does not depend on it.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
+
+    /// Find exact duplicates only: no near-duplicate paragraphs or documents.
+    #[arg(long, help_heading = "Near-duplicates")]
+    exact: bool,
+
+    /// Share of a paragraph's words that must lie in word shingles of earlier
+    /// kept text for it to be a near-duplicate.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.8, value_parser = share, help_heading = "Near-duplicates")]
+    threshold: f64,
+
+    /// Words per shingle.
+    #[arg(long, value_name = "WORDS", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=64), help_heading = "Near-duplicates")]
+    shingle_width: u16,
+
+    /// Estimated Jaccard similarity of two documents' shingles at which the
+    /// later one is a near-duplicate document.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.8, value_parser = share, help_heading = "Near-duplicates")]
+    doc_threshold: f64,
+
+    /// Remove every paragraph of a near-duplicate document, not only its
+    /// repeated ones.
+    #[arg(long, help_heading = "Near-duplicates")]
+    drop_duplicate_documents: bool,
+
+    /// Documents a line too short to shingle must occur in to be removed as
+    /// `repeated-short-block` boilerplate.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..), help_heading = "Near-duplicates")]
+    repeat_min_docs: u32,
+}
+
+/// Parses a share: a number above 0 and at most 1.
+fn share(arg: &str) -> Result<f64, String> {
+    let x: f64 = arg
+        .parse()
+        .map_err(|_| format!("{arg:?} is not a number"))?;
+    if x > 0.0 && x <= 1.0 {
+        Ok(x)
+    } else {
+        Err(format!("{arg} is not above 0 and at most 1"))
+    }
 }
 
 /// What `main` is asked to do.
@@ -162,6 +202,12 @@ fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
     config.no_strip = common.no_strip;
     config.quiet = common.quiet;
     config.threads = common.threads.unwrap_or(0);
+    config.near_duplicates = !common.exact;
+    config.near_threshold = common.threshold;
+    config.shingle_width = usize::from(common.shingle_width);
+    config.document_threshold = common.doc_threshold;
+    config.drop_duplicate_documents = common.drop_duplicate_documents;
+    config.repeat_min_documents = common.repeat_min_docs as usize;
     config
 }
 

@@ -53,6 +53,26 @@ pub struct Config {
     /// Worker threads for the per-document stages; 0 means one per core.
     /// The output does not depend on it.
     pub threads: usize,
+    /// Words per shingle.
+    pub shingle_width: usize,
+    /// Find near-duplicate paragraphs and documents; `false` leaves exact
+    /// duplicates only.
+    pub near_duplicates: bool,
+    /// Share of a paragraph's shingles found in earlier kept text at which it
+    /// is a near-duplicate.
+    pub near_threshold: f64,
+    /// Fewest shingles a paragraph needs to be matched as a near-duplicate;
+    /// shorter ones are matched exactly only.
+    pub min_shingles: usize,
+    /// Estimated Jaccard similarity at which two documents are
+    /// near-duplicates.
+    pub document_threshold: f64,
+    /// Remove every paragraph of a document that is a near-duplicate of an
+    /// earlier one, not only its repeated paragraphs.
+    pub drop_duplicate_documents: bool,
+    /// Documents a paragraph too short to shingle must occur in to be
+    /// removed as the `repeated-short-block` signal.
+    pub repeat_min_documents: usize,
 }
 
 impl Config {
@@ -70,6 +90,13 @@ impl Config {
             no_strip: false,
             quiet: false,
             threads: 0,
+            shingle_width: 5,
+            near_duplicates: true,
+            near_threshold: 0.8,
+            min_shingles: 3,
+            document_threshold: 0.8,
+            drop_duplicate_documents: false,
+            repeat_min_documents: 3,
         }
     }
 }

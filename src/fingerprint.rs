@@ -14,6 +14,23 @@
 //! of its normalised text, with the fixed seed [`SEED`], which the report
 //! records. Two different texts could share a fingerprint; at 64 bits the
 //! chance for a corpus of a billion paragraphs is about 3 in 100,000.
+//!
+//! ## Shingles
+//!
+//! Near-duplicates are found by word shingles of the normalised text
+//! ([`shingles`]). Words are the runs of letters and digits, so punctuation
+//! and quote changes do not change them. Each word is hashed with xxh3; a
+//! shingle is `width` consecutive words (default 5), hashed as the xxh3 of
+//! their word hashes (little-endian bytes), again with [`SEED`].
+//!
+//! Shingles do not cross sentence ends: a paragraph whose sentences were
+//! reordered keeps every shingle. A sentence end counts only once the run of
+//! words before it is at least `width` long, so abbreviations ("U.S.",
+//! "Mr.") and short sentences join their neighbours; a short last run joins
+//! the run before it. A paragraph of fewer than `width` words has no
+//! shingles and is only ever matched exactly.
+
+pub mod minhash;
 
 use unicode_normalization::UnicodeNormalization;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -70,6 +87,105 @@ pub fn hash(normalized: &str) -> u64 {
     xxh3_64_with_seed(normalized.as_bytes(), SEED)
 }
 
+/// The word shingles of one paragraph, in text order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shingles {
+    /// The hash of each shingle, in the order of their first words.
+    pub hashes: Vec<u64>,
+    /// The index of each shingle's first word.
+    pub starts: Vec<u32>,
+    /// Words in the paragraph.
+    pub words: usize,
+    /// Words per shingle.
+    pub width: usize,
+}
+
+impl Shingles {
+    /// How many shingles there are.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Whether there are none (the paragraph is shorter than a shingle).
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// The share of the paragraph's words that lie in at least one shingle
+    /// for which `present` holds. An edited word costs only itself: the
+    /// words around it are still covered by the shingles on either side.
+    pub fn coverage(&self, mut present: impl FnMut(u64) -> bool) -> f64 {
+        if self.words == 0 {
+            return 0.0;
+        }
+        let mut covered = 0usize;
+        let mut covered_until = 0usize;
+        for (&h, &start) in self.hashes.iter().zip(&self.starts) {
+            let start = start as usize;
+            let end = start + self.width;
+            if end > covered_until && present(h) {
+                covered += end - start.max(covered_until);
+                covered_until = end;
+            }
+        }
+        covered as f64 / self.words as f64
+    }
+}
+
+/// The shingles of an already normalised text, into `out` (cleared first).
+/// See the module doc for what a shingle is.
+pub fn shingles(normalized: &str, width: usize, out: &mut Shingles) {
+    let width = width.max(1);
+    out.hashes.clear();
+    out.starts.clear();
+    out.width = width;
+    let mut words: Vec<u64> = Vec::new();
+    // Start index in `words` of each run that shingles may not cross.
+    let mut runs: Vec<usize> = vec![0];
+    let mut rest = normalized;
+    while let Some(start) = rest.find(char::is_alphanumeric) {
+        let word_and_after = &rest[start..];
+        let end = word_and_after
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(word_and_after.len());
+        words.push(xxh3_64_with_seed(&word_and_after.as_bytes()[..end], SEED));
+        let after = &word_and_after[end..];
+        let gap_end = after.find(char::is_alphanumeric).unwrap_or(after.len());
+        let run_start = *runs.last().unwrap_or(&0);
+        if ends_sentence(&after[..gap_end]) && words.len() - run_start >= width {
+            runs.push(words.len());
+        }
+        rest = &after[gap_end..];
+    }
+    out.words = words.len();
+    // A run that ended exactly at the text's end, or a short tail, is not a
+    // run of its own.
+    while runs.len() > 1 && words.len() - runs[runs.len() - 1] < width {
+        runs.pop();
+    }
+    runs.push(words.len());
+    let mut bytes = Vec::with_capacity(width * 8);
+    for pair in runs.windows(2) {
+        for first in pair[0]..(pair[1] + 1).saturating_sub(width) {
+            bytes.clear();
+            for w in &words[first..first + width] {
+                bytes.extend_from_slice(&w.to_le_bytes());
+            }
+            out.hashes.push(xxh3_64_with_seed(&bytes, SEED));
+            out.starts.push(first as u32);
+        }
+    }
+}
+
+/// Whether the characters between two words end a sentence: a full stop,
+/// question or exclamation mark followed by white space.
+fn ends_sentence(gap: &str) -> bool {
+    match gap.find(['.', '!', '?']) {
+        Some(at) => gap[at..].contains(char::is_whitespace),
+        None => false,
+    }
+}
+
 /// A 64-bit hash as the 16-digit lower-case hex string the report uses.
 pub fn hex(hash: u64) -> String {
     format!("{hash:016x}")
@@ -112,6 +228,97 @@ mod tests {
         assert_eq!(hex(0xab), "00000000000000ab");
         // A fixed value: a changed seed or algorithm must be a conscious change.
         assert_eq!(hex(hash("dedupe")), "c38617ef9235186f");
+    }
+
+    /// The distinct shingle hashes of `text`, sorted.
+    fn shingled(text: &str) -> Vec<u64> {
+        let mut out = Shingles::default();
+        shingles(&normalize(text), 5, &mut out);
+        let mut hashes = out.hashes;
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes
+    }
+
+    #[test]
+    fn too_few_words_have_no_shingles() {
+        assert!(shingled("").is_empty());
+        assert!(shingled("Share this story now").is_empty());
+        assert_eq!(shingled("one two three four five").len(), 1);
+        assert_eq!(shingled("one two three four five six").len(), 2);
+    }
+
+    #[test]
+    fn shingles_ignore_punctuation_and_quote_style() {
+        assert_eq!(
+            shingled("\u{201C}We will rebuild,\u{201D} the mayor said -- today."),
+            shingled("\"We will rebuild\" the Mayor said, today")
+        );
+        assert_ne!(
+            shingled("we will rebuild the town"),
+            shingled("we will rebuild the city")
+        );
+    }
+
+    #[test]
+    fn reordered_sentences_keep_their_shingles() {
+        let a = "The storm hit the coast at dawn. Thousands of homes lost power overnight.";
+        let b = "Thousands of homes lost power overnight. The storm hit the coast at dawn.";
+        assert_eq!(shingled(a), shingled(b));
+        // Across a sentence end there is no shingle.
+        let joined = shingled("the storm hit the coast at dawn thousands of homes lost power");
+        assert!(shingled(a).len() < joined.len());
+    }
+
+    #[test]
+    fn short_sentences_and_abbreviations_join_their_neighbours() {
+        // "Mr." and "He said." are too short to stand alone.
+        let s = shingled("He said. Mr. Smith won the final match in Paris.");
+        let words = shingled("he said mr smith won the final match in paris");
+        assert_eq!(s, words);
+        // A short tail joins the run before it.
+        assert_eq!(
+            shingled("The team won the final match. Again."),
+            shingled("the team won the final match again")
+        );
+    }
+
+    #[test]
+    fn shingles_are_in_text_order_with_their_first_words() {
+        let mut s = Shingles::default();
+        shingles("a b c d e a b c d e a b c d e", 5, &mut s);
+        assert_eq!(s.words, 15);
+        assert_eq!(s.starts, (0..11).collect::<Vec<u32>>());
+        assert_eq!(s.hashes[0], s.hashes[5]);
+        assert_eq!(shingled("a b c d e a b c d e a b c d e").len(), 5);
+    }
+
+    #[test]
+    fn coverage_counts_words_in_present_shingles() {
+        let mut s = Shingles::default();
+        shingles("w0 w1 w2 w3 w4 w5 w6 w7 w8 w9", 5, &mut s);
+        assert_eq!(s.len(), 6);
+        assert_eq!(s.coverage(|_| true), 1.0);
+        assert_eq!(s.coverage(|_| false), 0.0);
+        // Only the first shingle: words 0..5.
+        let first = s.hashes[0];
+        assert_eq!(s.coverage(|h| h == first), 0.5);
+        // An edit of word 5 removes the shingles that hold it (starts 1..=5)
+        // but leaves words 0..5 covered by the first; word 5..10 by none.
+        let mut edited = Shingles::default();
+        shingles(
+            "w0 w1 w2 w3 w4 XX w6 w7 w8 w9 w10 w11 w12 w13 w14",
+            5,
+            &mut edited,
+        );
+        let mut original = Shingles::default();
+        shingles(
+            "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14",
+            5,
+            &mut original,
+        );
+        let c = edited.coverage(|h| original.hashes.contains(&h));
+        assert_eq!(c, 14.0 / 15.0);
     }
 
     #[test]

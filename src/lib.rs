@@ -8,14 +8,21 @@
 //!                                                   └──→ report
 //! ```
 //!
-//! [`run`] drives it in three passes. The first is per document and runs in
-//! parallel: read, segment, strip and fingerprint each file, keeping only
-//! paragraph spans, fingerprints and boilerplate verdicts. The second decides
-//! duplicates in input order, the only step that needs to see the corpus as
-//! a whole. The third, per document again, reads each file once more, writes
-//! its cleaned copy and builds its report entry. Text is never held for the
-//! whole corpus at once.
+//! [`run`] drives it in two passes over the files and a corpus step between
+//! them:
 //!
+//! 1. Per document, in parallel: read, segment, strip and fingerprint each
+//!    file, keeping only paragraph spans, fingerprints, boilerplate verdicts,
+//!    shingle counts and a 512-byte MinHash signature.
+//! 2. Over the corpus, in input order: short paragraphs repeated across
+//!    documents become boilerplate, and near-duplicate documents are
+//!    clustered from their signatures.
+//! 3. Per chunk of documents: read each file again and shingle its
+//!    paragraphs (in parallel), decide exact and near-duplicate paragraphs
+//!    document by document in input order (the only sequential step), then
+//!    write each cleaned copy and build its report entry (in parallel).
+//!
+//! Text is held for one chunk of documents at a time, never for the corpus.
 //! Output goes only to the writers handed in; nothing here prints.
 
 pub mod config;
@@ -30,15 +37,17 @@ pub mod walk;
 pub mod write;
 
 use config::{Config, Mode, ReportTarget};
-use decide::{Candidate, Decider, Location, Verdict};
+use decide::documents::{self, DocumentMatch};
+use decide::{Candidate, Decider, Location, NearParams, Verdict};
 use error::{Fatal, FileError, Operation, display_path};
+use fingerprint::minhash::{Signature, Sketch};
 use rayon::prelude::*;
 use report::{
-    Destinations, DocumentReport, DuplicateGroup, ParagraphRef, Reason, Removal, Report, Scope,
-    Summary,
+    Destinations, DocumentGroup, DocumentMember, DocumentReport, DuplicateGroup, ParagraphRef,
+    Reason, Removal, Report, Scope, Summary,
 };
 use segment::Span;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use strip::Stripper;
@@ -56,6 +65,9 @@ pub enum ExitStatus {
     Error = 2,
 }
 
+/// Documents read, decided and written together in the second pass.
+const CHUNK_DOCUMENTS: usize = 256;
+
 /// What the first pass keeps of a document: enough to decide and to find
 /// the text again, not the text itself.
 struct Analysis {
@@ -66,6 +78,18 @@ struct Analysis {
     body_start: usize,
     spans: Vec<Span>,
     candidates: Vec<Candidate>,
+    /// Distinct shingles of each paragraph that is not boilerplate.
+    shingle_counts: Vec<u32>,
+    /// MinHash signature of the document's shingles, when documents are
+    /// compared.
+    signature: Option<Signature>,
+}
+
+/// A document of the current chunk, read again for the second pass.
+struct Prepared {
+    text: String,
+    /// Shingles of each paragraph (empty when not needed).
+    shingles: Vec<fingerprint::Shingles>,
 }
 
 /// Runs the pipeline for `config`, writing the JSON report to `stdout` when
@@ -75,6 +99,7 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<ExitStatus, Fatal> {
+    check_parameters(config)?;
     let stripper = Stripper::new(&config.disabled_rules, !config.no_strip)?;
     check_output_paths(config)?;
     let staging = match (&config.mode, &config.output) {
@@ -86,12 +111,13 @@ pub fn run(
         .build()
         .map_err(|e| Fatal::new(format!("cannot start worker threads: {e}")))?;
 
+    // Pass 1, per document.
     let entries = walk::walk(&config.inputs, &config.extensions)?;
     let mut errors = Vec::new();
     let analyses: Vec<Result<Analysis, FileError>> = pool.install(|| {
         entries
             .into_par_iter()
-            .map(|entry| entry.and_then(|source| analyze(source, &stripper)))
+            .map(|entry| entry.and_then(|source| analyze(source, &stripper, config)))
             .collect()
     });
     let mut docs = Vec::with_capacity(analyses.len());
@@ -102,27 +128,64 @@ pub fn run(
         }
     }
 
-    let mut decider = Decider::new();
-    let verdicts: Vec<Vec<Verdict>> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, doc)| decider.decide(i, &doc.candidates))
-        .collect();
+    // The corpus step.
+    if stripper.signal(strip::REPEATED_SHORT_BLOCK) {
+        mark_repeated_short_blocks(&mut docs, config.repeat_min_documents);
+    }
+    let signatures: Vec<Option<&Signature>> = docs.iter().map(|d| d.signature.as_ref()).collect();
+    let doc_matches = documents::cluster(&signatures, config.document_threshold);
 
-    let finished: Vec<Result<DocumentReport, FileError>> = pool.install(|| {
-        (0..docs.len())
-            .into_par_iter()
-            .map(|i| finish(i, &docs, &verdicts, staging.as_ref()))
-            .collect()
+    // Pass 2, chunk by chunk.
+    let near = config.near_duplicates.then_some(NearParams {
+        threshold: config.near_threshold,
+        min_shingles: config.min_shingles,
     });
-    let mut documents = Vec::with_capacity(finished.len());
-    for result in finished {
-        match result {
-            Ok(doc) => documents.push(doc),
-            Err(err) if err.operation == Operation::Write => {
-                return Err(Fatal::new(err.to_string()));
+    let expected_shingles = docs
+        .iter()
+        .flat_map(|d| &d.shingle_counts)
+        .map(|&n| n as usize)
+        .sum();
+    let mut decider = Decider::new(near, expected_shingles);
+    let mut verdicts: Vec<Option<Vec<Verdict>>> = vec![None; docs.len()];
+    let mut documents = Vec::with_capacity(docs.len());
+    let indices: Vec<usize> = (0..docs.len()).collect();
+    for chunk in indices.chunks(CHUNK_DOCUMENTS) {
+        let prepared: Vec<Result<Prepared, FileError>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|&i| prepare(&docs[i], doc_matches[i], config))
+                .collect()
+        });
+        let mut ready = Vec::with_capacity(chunk.len());
+        for (&i, result) in chunk.iter().zip(prepared) {
+            match result {
+                Ok(doc) => {
+                    let candidates = &docs[i].candidates;
+                    verdicts[i] = Some(match doc_matches[i] {
+                        Some(m) if config.drop_duplicate_documents => {
+                            Decider::drop_document(candidates, m.of, m.similarity as f32)
+                        }
+                        _ => decider.decide(i, candidates, &doc.shingles),
+                    });
+                    ready.push((i, doc.text));
+                }
+                Err(err) => errors.push(err),
             }
-            Err(err) => errors.push(err),
+        }
+        let finished: Vec<Result<DocumentReport, FileError>> = pool.install(|| {
+            ready
+                .into_par_iter()
+                .map(|(i, text)| {
+                    let doc_verdicts = verdicts[i].as_deref().unwrap_or_default();
+                    finish(i, &text, &docs, doc_verdicts, staging.as_ref())
+                })
+                .collect()
+        });
+        for result in finished {
+            match result {
+                Ok(doc) => documents.push(doc),
+                Err(err) => return Err(Fatal::new(err.to_string())),
+            }
         }
     }
     errors.sort_by(|a, b| a.path.cmp(&b.path));
@@ -130,7 +193,15 @@ pub fn run(
         let _ = writeln!(stderr, "error: {err}");
     }
 
-    let report = build_report(config, &stripper, &docs, &verdicts, documents, errors);
+    let report = build_report(
+        config,
+        &stripper,
+        &docs,
+        &verdicts,
+        &doc_matches,
+        documents,
+        errors,
+    );
     let mut to = Destinations::default();
     match &config.report {
         ReportTarget::None => {}
@@ -167,39 +238,99 @@ pub fn run(
     })
 }
 
+/// Rejects parameters no run can use.
+fn check_parameters(config: &Config) -> Result<(), Fatal> {
+    let share = |name: &str, x: f64| {
+        if x > 0.0 && x <= 1.0 {
+            Ok(())
+        } else {
+            Err(Fatal::new(format!(
+                "{name} must be above 0 and at most 1, not {x}"
+            )))
+        }
+    };
+    share("the near-duplicate threshold", config.near_threshold)?;
+    share("the document threshold", config.document_threshold)?;
+    if config.shingle_width == 0 {
+        return Err(Fatal::new("the shingle width must be at least 1 word"));
+    }
+    Ok(())
+}
+
 /// First pass, one document: read, segment, strip, fingerprint.
-fn analyze(source: Source, stripper: &Stripper) -> Result<Analysis, FileError> {
+fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analysis, FileError> {
     let text = read::read(&source.name, &source.path)?;
     let spans = segment::segment(&text.text, text.body_start);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.of(&text.text)).collect();
     let stripped = stripper.strip(&paragraphs);
-    let candidates = paragraphs
-        .iter()
-        .zip(stripped)
-        .map(|(p, rule)| match rule {
-            Some(rule) => Candidate::Boilerplate(rule),
-            None => Candidate::Text(fingerprint::hash(&fingerprint::normalize(p))),
-        })
-        .collect();
+    let mut candidates = Vec::with_capacity(paragraphs.len());
+    let mut shingle_counts = Vec::with_capacity(paragraphs.len());
+    let mut sketch = Sketch::default();
+    let mut shingles = fingerprint::Shingles::default();
+    for (paragraph, rule) in paragraphs.iter().zip(stripped) {
+        match rule {
+            Some(rule) => {
+                candidates.push(Candidate::Boilerplate(rule));
+                shingle_counts.push(0);
+            }
+            None => {
+                let normalized = fingerprint::normalize(paragraph);
+                candidates.push(Candidate::Text(fingerprint::hash(&normalized)));
+                fingerprint::shingles(&normalized, config.shingle_width, &mut shingles);
+                sketch.add(&shingles.hashes);
+                shingle_counts.push(shingles.len() as u32);
+            }
+        }
+    }
     Ok(Analysis {
         bytes: text.text.len() as u64,
         checksum: xxh3_64(text.text.as_bytes()),
         body_start: text.body_start,
         spans,
         candidates,
+        shingle_counts,
+        signature: config.near_duplicates.then(|| sketch.finish()),
         source,
     })
 }
 
-/// Third pass, one document: read it again, write its cleaned copy, build
-/// its report entry.
-fn finish(
-    index: usize,
-    docs: &[Analysis],
-    verdicts: &[Vec<Verdict>],
-    staging: Option<&write::Staging>,
-) -> Result<DocumentReport, FileError> {
-    let doc = &docs[index];
+/// The `repeated-short-block` signal: a paragraph with no shingles (fewer
+/// words than a shingle) whose fingerprint occurs in at least `min_documents`
+/// documents is boilerplate in every one of them, the first included: a
+/// short line found across the corpus is page furniture, not text to keep
+/// once.
+fn mark_repeated_short_blocks(docs: &mut [Analysis], min_documents: usize) {
+    let mut seen_in: HashMap<u64, (usize, usize)> = HashMap::new();
+    for (doc_index, doc) in docs.iter().enumerate() {
+        for (c, &n) in doc.candidates.iter().zip(&doc.shingle_counts) {
+            if let (Candidate::Text(hash), 0) = (*c, n) {
+                let entry = seen_in.entry(hash).or_insert((0, usize::MAX));
+                if entry.1 != doc_index {
+                    *entry = (entry.0 + 1, doc_index);
+                }
+            }
+        }
+    }
+    for doc in docs.iter_mut() {
+        for (c, &n) in doc.candidates.iter_mut().zip(&doc.shingle_counts) {
+            if let (Candidate::Text(hash), 0) = (*c, n)
+                && seen_in
+                    .get(&hash)
+                    .is_some_and(|e| e.0 >= min_documents.max(2))
+            {
+                *c = Candidate::Boilerplate(strip::REPEATED_SHORT_BLOCK);
+            }
+        }
+    }
+}
+
+/// Second pass, one document: read it again and shingle the paragraphs that
+/// near-duplicate matching will look at.
+fn prepare(
+    doc: &Analysis,
+    doc_match: Option<DocumentMatch>,
+    config: &Config,
+) -> Result<Prepared, FileError> {
     let text = read::read(&doc.source.name, &doc.source.path)?;
     if xxh3_64(text.text.as_bytes()) != doc.checksum {
         return Err(FileError::new(
@@ -208,8 +339,35 @@ fn finish(
             "the file changed while dedupe was running; run again",
         ));
     }
-    let verdicts = &verdicts[index];
-    let cleaned = write::cleaned(&text.text, doc.body_start, &doc.spans, verdicts);
+    let dropped = doc_match.is_some() && config.drop_duplicate_documents;
+    let mut shingles = vec![fingerprint::Shingles::default(); doc.spans.len()];
+    if config.near_duplicates && !dropped {
+        for (para, out) in shingles.iter_mut().enumerate() {
+            let wanted = matches!(doc.candidates[para], Candidate::Text(_))
+                && doc.shingle_counts[para] as usize >= config.min_shingles.max(1);
+            if wanted {
+                let normalized = fingerprint::normalize(doc.spans[para].of(&text.text));
+                fingerprint::shingles(&normalized, config.shingle_width, out);
+            }
+        }
+    }
+    Ok(Prepared {
+        text: text.text,
+        shingles,
+    })
+}
+
+/// Second pass, one decided document: write its cleaned copy, build its
+/// report entry.
+fn finish(
+    index: usize,
+    text: &str,
+    docs: &[Analysis],
+    verdicts: &[Verdict],
+    staging: Option<&write::Staging>,
+) -> Result<DocumentReport, FileError> {
+    let doc = &docs[index];
+    let cleaned = write::cleaned(text, doc.body_start, &doc.spans, verdicts);
     if let Some(staging) = staging {
         staging
             .write(&doc.source.name, cleaned.as_bytes())
@@ -217,6 +375,13 @@ fn finish(
                 FileError::new(doc.source.name.clone(), Operation::Write, e.to_string())
             })?;
     }
+    let scope = |of: Location| {
+        if of.doc == index {
+            Scope::Within
+        } else {
+            Scope::Across
+        }
+    };
     let removed = verdicts
         .iter()
         .enumerate()
@@ -226,13 +391,18 @@ fn finish(
                 Verdict::Kept => return None,
                 Verdict::Boilerplate(rule) => Reason::Boilerplate { rule },
                 Verdict::Duplicate(of) => Reason::Duplicate {
-                    scope: if of.doc == index {
-                        Scope::Within
-                    } else {
-                        Scope::Across
-                    },
+                    scope: scope(of),
                     fingerprint: fingerprint_of(docs, Location { doc: index, para }),
                     of: paragraph_ref(docs, of),
+                },
+                Verdict::NearDuplicate { of, similarity } => Reason::NearDuplicate {
+                    scope: scope(of),
+                    similarity: report::rounded(f64::from(similarity)),
+                    of: paragraph_ref(docs, of),
+                },
+                Verdict::DocumentDuplicate { of, similarity } => Reason::DuplicateDocument {
+                    similarity: report::rounded(f64::from(similarity)),
+                    of: docs[of].source.name.clone(),
                 },
             };
             Some(Removal {
@@ -240,7 +410,7 @@ fn finish(
                 start: span.start,
                 end: span.end,
                 reason,
-                excerpt: report::excerpt(span.of(&text.text)),
+                excerpt: report::excerpt(span.of(text)),
             })
         })
         .collect();
@@ -275,7 +445,8 @@ fn build_report(
     config: &Config,
     stripper: &Stripper,
     docs: &[Analysis],
-    verdicts: &[Vec<Verdict>],
+    verdicts: &[Option<Vec<Verdict>>],
+    doc_matches: &[Option<DocumentMatch>],
     documents: Vec<DocumentReport>,
     errors: Vec<FileError>,
 ) -> Report {
@@ -284,23 +455,13 @@ fn build_report(
         failed: errors.len(),
         ..Summary::default()
     };
-    // A document whose second read failed is reported as an error only, so
-    // the counts leave it out; its paragraphs can still be a kept copy.
-    let finished: std::collections::BTreeSet<&str> =
-        documents.iter().map(|d| d.path.as_str()).collect();
     let mut groups: BTreeMap<Location, Vec<Location>> = BTreeMap::new();
     for (doc_index, doc_verdicts) in verdicts.iter().enumerate() {
-        let counted = finished.contains(docs[doc_index].source.name.as_str());
+        // A document whose second read failed is reported as an error only.
+        let Some(doc_verdicts) = doc_verdicts else {
+            continue;
+        };
         for (para, verdict) in doc_verdicts.iter().enumerate() {
-            if let Verdict::Duplicate(of) = *verdict {
-                groups.entry(of).or_default().push(Location {
-                    doc: doc_index,
-                    para,
-                });
-            }
-            if !counted {
-                continue;
-            }
             summary.paragraphs += 1;
             match *verdict {
                 Verdict::Kept => summary.kept += 1,
@@ -308,10 +469,22 @@ fn build_report(
                     summary.removed_boilerplate += 1;
                     *summary.removed_by_rule.entry(rule).or_default() += 1;
                 }
-                Verdict::Duplicate(of) if of.doc == doc_index => {
-                    summary.removed_duplicate_within += 1;
+                Verdict::Duplicate(of) => {
+                    groups.entry(of).or_default().push(Location {
+                        doc: doc_index,
+                        para,
+                    });
+                    if of.doc == doc_index {
+                        summary.removed_duplicate_within += 1;
+                    } else {
+                        summary.removed_duplicate_across += 1;
+                    }
                 }
-                Verdict::Duplicate(_) => summary.removed_duplicate_across += 1,
+                Verdict::NearDuplicate { of, .. } if of.doc == doc_index => {
+                    summary.removed_near_duplicate_within += 1;
+                }
+                Verdict::NearDuplicate { .. } => summary.removed_near_duplicate_across += 1,
+                Verdict::DocumentDuplicate { .. } => summary.removed_duplicate_document += 1,
             }
         }
     }
@@ -323,6 +496,27 @@ fn build_report(
             fingerprint: fingerprint_of(docs, kept),
             kept: paragraph_ref(docs, kept),
             copies: copies.into_iter().map(|c| paragraph_ref(docs, c)).collect(),
+        })
+        .collect();
+    let finished: BTreeSet<&str> = documents.iter().map(|d| d.path.as_str()).collect();
+    let mut clusters: BTreeMap<usize, Vec<DocumentMember>> = BTreeMap::new();
+    for (doc_index, m) in doc_matches.iter().enumerate() {
+        if let Some(m) = m
+            && finished.contains(docs[doc_index].source.name.as_str())
+        {
+            clusters.entry(m.kept).or_default().push(DocumentMember {
+                path: docs[doc_index].source.name.clone(),
+                similarity: report::rounded(m.similarity),
+                matches: docs[m.of].source.name.clone(),
+            });
+        }
+    }
+    summary.duplicate_documents = clusters.values().map(Vec::len).sum();
+    let document_groups = clusters
+        .into_iter()
+        .map(|(kept, members)| DocumentGroup {
+            kept: docs[kept].source.name.clone(),
+            members,
         })
         .collect();
     Report {
@@ -342,10 +536,22 @@ fn build_report(
             normalization: fingerprint::NORMALIZATION.to_vec(),
             hash: "xxh3-64",
             seed: fingerprint::hex(fingerprint::SEED),
+            near_duplicates: config.near_duplicates.then_some(report::NearParameters {
+                shingle_width: config.shingle_width,
+                threshold: config.near_threshold,
+                min_shingles: config.min_shingles,
+                document_threshold: config.document_threshold,
+                drop_duplicate_documents: config.drop_duplicate_documents,
+                minhash_bins: fingerprint::minhash::BINS,
+                lsh_bands: fingerprint::minhash::BANDS,
+                lsh_rows: fingerprint::minhash::ROWS,
+            }),
+            repeat_min_documents: config.repeat_min_documents,
         },
         summary,
         documents,
         duplicate_groups,
+        document_groups,
         errors,
     }
 }

@@ -6,7 +6,8 @@
 mod cli;
 
 use clap::Parser;
-use dedupe::{ExitStatus, strip::RULES};
+use dedupe::ExitStatus;
+use dedupe::strip::{RULES, SIGNALS};
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -26,16 +27,12 @@ fn main() -> ExitCode {
 
 fn list_rules() -> ExitCode {
     let mut out = io::stdout().lock();
-    for rule in RULES {
-        if writeln!(out, "{:<18} {}", rule.name, rule.description).is_err() {
+    let rules = RULES.iter().map(|r| (r.name, r.description));
+    for (name, description) in rules.chain(SIGNALS.iter().copied()) {
+        if writeln!(out, "{name:<20} {description}").is_err() {
             return ExitCode::SUCCESS; // a closed pipe is not an error
         }
     }
-    let _ = writeln!(
-        out,
-        "{:<18} a headline after the article's last paragraph, followed only by boilerplate",
-        dedupe::strip::TAIL_TEASER
-    );
     ExitCode::SUCCESS
 }
 

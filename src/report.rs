@@ -62,7 +62,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// The version of the report format described in the module doc.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The whole JSON report.
 #[derive(Debug, Clone, Serialize)]
@@ -79,6 +79,8 @@ pub struct Report {
     pub documents: Vec<DocumentReport>,
     /// Every set of paragraphs that share a fingerprint and had a copy removed.
     pub duplicate_groups: Vec<DuplicateGroup>,
+    /// Every cluster of near-duplicate documents, in order of the kept one.
+    pub document_groups: Vec<DocumentGroup>,
     /// Every entry that could not be processed, in input order.
     pub errors: Vec<FileError>,
 }
@@ -109,6 +111,31 @@ pub struct Parameters {
     pub hash: &'static str,
     /// Its seed, as 16 hex digits.
     pub seed: String,
+    /// Near-duplicate settings; `null` when only exact duplicates are found.
+    pub near_duplicates: Option<NearParameters>,
+    /// Documents a short paragraph must occur in to be `repeated-short-block`.
+    pub repeat_min_documents: usize,
+}
+
+/// The settings of near-duplicate matching.
+#[derive(Debug, Clone, Serialize)]
+pub struct NearParameters {
+    /// Words per shingle.
+    pub shingle_width: usize,
+    /// Containment at which a paragraph is a near-duplicate.
+    pub threshold: f64,
+    /// Fewest shingles for containment matching.
+    pub min_shingles: usize,
+    /// Estimated Jaccard similarity at which documents are near-duplicates.
+    pub document_threshold: f64,
+    /// Whether near-duplicate documents are removed whole.
+    pub drop_duplicate_documents: bool,
+    /// Bins of a document's MinHash signature.
+    pub minhash_bins: usize,
+    /// LSH bands.
+    pub lsh_bands: usize,
+    /// Bins per LSH band.
+    pub lsh_rows: usize,
 }
 
 /// Counts over the whole run.
@@ -130,6 +157,14 @@ pub struct Summary {
     pub removed_duplicate_within: usize,
     /// Paragraphs removed as copies of one in an earlier document.
     pub removed_duplicate_across: usize,
+    /// Paragraphs removed as near-duplicates of one in the same document.
+    pub removed_near_duplicate_within: usize,
+    /// Paragraphs removed as near-duplicates of one in an earlier document.
+    pub removed_near_duplicate_across: usize,
+    /// Paragraphs removed with their whole document (`--drop-duplicate-documents`).
+    pub removed_duplicate_document: usize,
+    /// Documents that are near-duplicates of an earlier one.
+    pub duplicate_documents: usize,
     /// Bytes of all documents read.
     pub bytes_in: u64,
     /// Bytes of their cleaned versions.
@@ -139,7 +174,17 @@ pub struct Summary {
 impl Summary {
     /// Paragraphs removed for any reason.
     pub fn removed(&self) -> usize {
-        self.removed_boilerplate + self.removed_duplicate_within + self.removed_duplicate_across
+        self.removed_boilerplate + self.removed_duplicates()
+    }
+
+    /// Paragraphs removed as exact or near-duplicates, alone or with their
+    /// document.
+    pub fn removed_duplicates(&self) -> usize {
+        self.removed_duplicate_within
+            + self.removed_duplicate_across
+            + self.removed_near_duplicate_within
+            + self.removed_near_duplicate_across
+            + self.removed_duplicate_document
     }
 }
 
@@ -193,6 +238,22 @@ pub enum Reason {
         /// The copy that was kept.
         of: ParagraphRef,
     },
+    /// Most of its shingles occur in earlier kept text.
+    NearDuplicate {
+        /// Whether the best match is in the same document.
+        scope: Scope,
+        /// Share of its shingles found in earlier kept text.
+        similarity: f64,
+        /// The kept paragraph holding the most of them.
+        of: ParagraphRef,
+    },
+    /// Removed with its whole document, a near-duplicate of an earlier one.
+    DuplicateDocument {
+        /// Estimated Jaccard similarity of the two documents.
+        similarity: f64,
+        /// The earlier document it matches.
+        of: String,
+    },
 }
 
 /// Whether a duplicate's kept copy is in the same document.
@@ -227,6 +288,31 @@ pub struct DuplicateGroup {
     pub kept: ParagraphRef,
     /// The later copies, removed, in input order.
     pub copies: Vec<ParagraphRef>,
+}
+
+/// A cluster of near-duplicate documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentGroup {
+    /// The first document of the cluster, kept.
+    pub kept: String,
+    /// The later documents, in input order.
+    pub members: Vec<DocumentMember>,
+}
+
+/// One near-duplicate document of a cluster.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentMember {
+    /// Its relative name.
+    pub path: String,
+    /// Estimated Jaccard similarity to the document it matches.
+    pub similarity: f64,
+    /// The earlier document it matches best (the kept one or another member).
+    pub matches: String,
+}
+
+/// A share rounded to four decimals, as the report writes them.
+pub fn rounded(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
 }
 
 /// Longest excerpt, in characters.
@@ -291,6 +377,29 @@ pub fn write_summary(report: &Report, to: &Destinations, out: &mut dyn Write) ->
         s.removed_duplicate_within,
         s.removed_duplicate_across
     )?;
+    if let Some(near) = &report.parameters.near_duplicates {
+        writeln!(
+            out,
+            "  near-duplicates: {} ({} within a document, {} across documents)",
+            s.removed_near_duplicate_within + s.removed_near_duplicate_across,
+            s.removed_near_duplicate_within,
+            s.removed_near_duplicate_across
+        )?;
+        let dropped = if near.drop_duplicate_documents {
+            format!(
+                ", {} paragraphs removed with them",
+                s.removed_duplicate_document
+            )
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "  duplicate documents: {} in {} groups{dropped}",
+            s.duplicate_documents,
+            report.document_groups.len()
+        )?;
+    }
     let change = if s.bytes_in == 0 {
         0.0
     } else {

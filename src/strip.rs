@@ -67,6 +67,24 @@ pub struct Rule {
 /// The name reported for the `tail-teaser` signal (see the module doc).
 pub const TAIL_TEASER: &str = "tail-teaser";
 
+/// The name reported for the `repeated-short-block` signal: a paragraph too
+/// short to shingle that occurs in several documents of the corpus (decided
+/// over the whole corpus, in [`crate::run`]).
+pub const REPEATED_SHORT_BLOCK: &str = "repeated-short-block";
+
+/// The signals: boilerplate found from a paragraph's context in the document
+/// or the corpus rather than from its text alone. Name and description.
+pub const SIGNALS: &[(&str, &str)] = &[
+    (
+        TAIL_TEASER,
+        "a headline after the article's last paragraph, followed only by boilerplate",
+    ),
+    (
+        REPEATED_SHORT_BLOCK,
+        "a paragraph of fewer words than a shingle that occurs in several documents",
+    ),
+];
+
 /// The built-in rules, tried in this order; the first that matches names the removal.
 pub const RULES: &[Rule] = &[
     Rule {
@@ -163,7 +181,7 @@ pub struct Stripper {
     set: RegexSet,
     max_words: usize,
     enabled: bool,
-    tail_teaser: bool,
+    signals: Vec<&'static str>,
 }
 
 impl Stripper {
@@ -171,10 +189,14 @@ impl Stripper {
     /// switches stripping off. An unknown rule name is an error.
     pub fn new(disabled: &[String], enabled: bool) -> Result<Stripper, Fatal> {
         for name in disabled {
-            if name != TAIL_TEASER && !RULES.iter().any(|r| r.name == name) {
+            let known = RULES
+                .iter()
+                .map(|r| r.name)
+                .chain(SIGNALS.iter().map(|s| s.0));
+            if !known.clone().any(|n| n == name) {
                 return Err(Fatal::new(format!(
-                    "unknown rule {name:?}; the rules are: {}, {TAIL_TEASER}",
-                    RULES.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")
+                    "unknown rule {name:?}; the rules are: {}",
+                    known.collect::<Vec<_>>().join(", ")
                 )));
             }
         }
@@ -190,7 +212,11 @@ impl Stripper {
             set,
             max_words,
             enabled,
-            tail_teaser: !disabled.iter().any(|d| d == TAIL_TEASER),
+            signals: SIGNALS
+                .iter()
+                .map(|s| s.0)
+                .filter(|name| enabled && !disabled.iter().any(|d| d == name))
+                .collect(),
         })
     }
 
@@ -200,10 +226,13 @@ impl Stripper {
             return Vec::new();
         }
         let mut names: Vec<&'static str> = self.rules.iter().map(|r| r.name).collect();
-        if self.tail_teaser {
-            names.push(TAIL_TEASER);
-        }
+        names.extend(&self.signals);
         names
+    }
+
+    /// Whether the named signal is in force.
+    pub fn signal(&self, name: &str) -> bool {
+        self.signals.contains(&name)
     }
 
     /// The rule matching one paragraph on its own, if any.
@@ -241,7 +270,7 @@ impl Stripper {
                 *verdict = Some(name);
             }
         }
-        if self.tail_teaser {
+        if self.signal(TAIL_TEASER) {
             mark_tail_teasers(paragraphs, &mut verdicts);
         }
         verdicts

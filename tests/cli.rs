@@ -211,7 +211,7 @@ fn report_to_stdout_and_summary_to_stderr() {
     env.copy_fixture("seeds", "seeds");
     let run = env.run(&["check", "seeds", "--report", "-"]).expect(1);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["format_version"], 2);
     assert_eq!(report["parameters"]["mode"], "check");
     assert!(run.stderr.contains("dedupe: 5 documents"), "{}", run.stderr);
     let quiet = env.run(&["check", "-q", "seeds"]).expect(1);

@@ -7,7 +7,7 @@
 //! The examples come from the boilerplate of real news pages (the seed
 //! fixtures and common WordPress, Blogger and news-site templates).
 
-use dedupe::strip::{Kind, RULES, Stripper, TAIL_TEASER};
+use dedupe::strip::{Kind, RULES, SIGNALS, Stripper, TAIL_TEASER};
 
 /// Lines each rule must match, and must be the rule that names the match.
 /// Every rule in [`RULES`] needs an entry (see
@@ -786,7 +786,8 @@ fn a_disabled_rule_matches_nothing_and_the_others_still_do() {
 
     let names = s.rule_names();
     assert!(!names.contains(&"share-buttons"), "{names:?}");
-    assert_eq!(names.len(), RULES.len(), "{names:?}"); // the others and tail-teaser
+    // The other rules and the signals.
+    assert_eq!(names.len(), RULES.len() - 1 + SIGNALS.len(), "{names:?}");
 }
 
 #[test]
@@ -797,16 +798,18 @@ fn an_unknown_rule_name_is_an_error_that_lists_the_rules() {
     for rule in RULES {
         assert!(message.contains(rule.name), "{message}");
     }
-    assert!(message.contains(TAIL_TEASER), "{message}");
+    for (signal, _) in SIGNALS {
+        assert!(message.contains(signal), "{message}");
+    }
 
     // A known name among unknown ones does not save the list.
     assert!(Stripper::new(&["copyright".into(), "cookies".into()], true).is_err());
 }
 
 #[test]
-fn every_rule_name_and_the_signal_can_be_disabled() {
+fn every_rule_name_and_the_signals_can_be_disabled() {
     let mut all: Vec<String> = RULES.iter().map(|r| r.name.to_string()).collect();
-    all.push(TAIL_TEASER.to_string());
+    all.extend(SIGNALS.iter().map(|s| s.0.to_string()));
     let s = Stripper::new(&all, true).unwrap();
     assert_eq!(s.rule_names(), Vec::<&str>::new());
     assert_eq!(s.strip(SEED_003), [None; 11]);

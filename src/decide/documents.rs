@@ -1,0 +1,123 @@
+//! Near-duplicate documents: clusters found from MinHash signatures.
+//!
+//! Documents are taken in input order. Each document's signature is banded
+//! (see [`crate::fingerprint::minhash`]); every earlier document that shares
+//! a band with it is a candidate, and the candidate with the highest
+//! estimated Jaccard similarity is its best match (on a tie, the earliest).
+//! When that similarity reaches the threshold (default 0.8), the document is
+//! a near-duplicate of its best match, and it joins that document's cluster.
+//! The first document of a cluster is the one kept.
+//!
+//! This is a group-by on band keys followed by a comparison inside each
+//! group, in location order, so it can be run the same way on a distributed
+//! engine.
+
+use crate::fingerprint::minhash::Signature;
+use std::collections::HashMap;
+
+/// An earlier document that a document matches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DocumentMatch {
+    /// The best-matching earlier document.
+    pub of: usize,
+    /// Their estimated Jaccard similarity.
+    pub similarity: f64,
+    /// The first document of the cluster, the one that is kept.
+    pub kept: usize,
+}
+
+/// For each document in input order, the earlier document it is a
+/// near-duplicate of, if any. A document without a signature (no shingles)
+/// matches nothing.
+pub fn cluster(signatures: &[Option<&Signature>], threshold: f64) -> Vec<Option<DocumentMatch>> {
+    let mut first_with_band: HashMap<u64, usize> = HashMap::new();
+    let mut matches: Vec<Option<DocumentMatch>> = Vec::with_capacity(signatures.len());
+    let mut candidates: Vec<usize> = Vec::new();
+    for (doc, signature) in signatures.iter().enumerate() {
+        let Some(signature) = signature.filter(|s| !s.is_empty()) else {
+            matches.push(None);
+            continue;
+        };
+        candidates.clear();
+        for key in signature.band_keys() {
+            match first_with_band.get(&key) {
+                Some(&earlier) => candidates.push(earlier),
+                None => {
+                    first_with_band.insert(key, doc);
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut best: Option<(usize, f64)> = None;
+        for &earlier in &candidates {
+            if let Some(other) = signatures[earlier] {
+                let similarity = signature.similarity(other);
+                if best.is_none_or(|(_, s)| similarity > s) {
+                    best = Some((earlier, similarity));
+                }
+            }
+        }
+        matches.push(match best {
+            Some((of, similarity)) if similarity >= threshold => Some(DocumentMatch {
+                of,
+                similarity,
+                kept: matches[of].map_or(of, |m| m.kept),
+            }),
+            _ => None,
+        });
+    }
+    matches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::minhash::Sketch;
+    use xxhash_rust::xxh3::xxh3_64;
+
+    /// A signature of a document made of shingles `range`.
+    fn sig(range: std::ops::Range<u64>) -> Signature {
+        let mut sketch = Sketch::default();
+        let shingles: Vec<u64> = range.map(|i| xxh3_64(&i.to_le_bytes())).collect();
+        sketch.add(&shingles);
+        sketch.finish()
+    }
+
+    #[test]
+    fn copies_join_the_cluster_of_the_first_document() {
+        let docs = [
+            sig(0..500),
+            sig(1000..1500),
+            sig(0..500),     // exact copy of 0
+            sig(10..500),    // near copy of 0, Jaccard 0.98
+            sig(1000..1200), // 40% of 1: below the threshold
+        ];
+        let refs: Vec<Option<&Signature>> = docs.iter().map(Some).collect();
+        let m = cluster(&refs, 0.8);
+        assert_eq!(m[0], None);
+        assert_eq!(m[1], None);
+        assert_eq!(m[2].map(|m| (m.of, m.kept)), Some((0, 0)));
+        assert_eq!(m[2].map(|m| m.similarity), Some(1.0));
+        let near = m[3].expect("a near copy");
+        assert_eq!(near.kept, 0);
+        assert!(near.similarity > 0.9);
+        assert_eq!(m[4], None);
+    }
+
+    #[test]
+    fn a_copy_of_a_copy_names_the_kept_document() {
+        let docs = [sig(0..500), sig(20..520), sig(40..540)];
+        let refs: Vec<Option<&Signature>> = docs.iter().map(Some).collect();
+        let m = cluster(&refs, 0.8);
+        assert_eq!(m[1].map(|m| m.kept), Some(0));
+        assert_eq!(m[2].map(|m| m.kept), Some(0));
+    }
+
+    #[test]
+    fn documents_without_signatures_match_nothing() {
+        let empty = Sketch::default().finish();
+        let refs = [None, Some(&empty), Some(&empty)];
+        assert_eq!(cluster(&refs, 0.8), [None, None, None]);
+    }
+}
