@@ -28,6 +28,7 @@ fn corpus(env: &Env) -> std::path::PathBuf {
         "scenarios/cross-document",
         "scenarios/blank-lines",
         "scenarios/empty",
+        "scenarios/near-duplicates",
     ] {
         env.copy_fixture(tree, &format!("corpus/{}", tree.replace('/', "-")));
     }
@@ -95,6 +96,24 @@ fn spans_partition_the_input_and_slice_to_the_reported_text() {
                     r["reason"]["fingerprint"].as_str().unwrap()
                 );
             }
+            if r["reason"]["kind"] == "near-duplicate" {
+                let of = &r["reason"]["of"];
+                let original = read(of["path"].as_str().unwrap());
+                assert!(r["reason"]["similarity"].as_f64().unwrap() >= 0.8);
+                // The named paragraph shares a run of five words with it.
+                let words = |t: &str| -> Vec<String> {
+                    normalize(t)
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                };
+                let (a, b) = (words(removed_text), words(slice(&original, of)));
+                assert!(
+                    a.windows(5).any(|w| b.windows(5).any(|v| v == w)),
+                    "{removed_text:?} shares no five words with {of}"
+                );
+            }
             checked += 1;
         }
         // The cleaned copy is the kept paragraphs, byte for byte, in order.
@@ -117,14 +136,17 @@ fn spans_partition_the_input_and_slice_to_the_reported_text() {
         "removed_boilerplate",
         "removed_duplicate_within",
         "removed_duplicate_across",
+        "removed_near_duplicate_within",
+        "removed_near_duplicate_across",
+        "removed_duplicate_document",
     ]
     .iter()
     .map(|k| summary[k].as_u64().unwrap())
     .sum::<u64>();
     assert_eq!(checked as u64, removed);
     assert!(
-        checked >= 39,
-        "the fixtures have 39 removals, checked {checked}"
+        checked >= 53,
+        "the fixtures have 53 removals, checked {checked}"
     );
 }
 

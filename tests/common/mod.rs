@@ -119,7 +119,8 @@ pub fn read_json(path: &Path) -> Value {
 }
 
 /// (paragraph index, reason) for every removal of document `path`, where the
-/// reason is the rule name or `dup:<scope>:<path>#<paragraph>`.
+/// reason is the rule name, `dup:<scope>:<path>#<paragraph>`,
+/// `near:<scope>:<path>#<paragraph>` or `doc:<path>`.
 pub fn removals(report: &Value, path: &str) -> Vec<(u64, String)> {
     let doc = report["documents"]
         .as_array()
@@ -141,6 +142,13 @@ pub fn removals(report: &Value, path: &str) -> Vec<(u64, String)> {
                     reason["of"]["path"].as_str().unwrap(),
                     reason["of"]["paragraph"]
                 ),
+                "near-duplicate" => format!(
+                    "near:{}:{}#{}",
+                    reason["scope"].as_str().unwrap(),
+                    reason["of"]["path"].as_str().unwrap(),
+                    reason["of"]["paragraph"]
+                ),
+                "duplicate-document" => format!("doc:{}", reason["of"].as_str().unwrap()),
                 other => panic!("unknown reason {other}"),
             };
             (r["paragraph"].as_u64().unwrap(), why)
