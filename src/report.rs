@@ -1,15 +1,16 @@
 //! Stage 8, report: the duplicate report (JSON) and the human summary.
 //!
-//! # The JSON report, format version 1
+//! # The JSON report, format version 2
 //!
 //! One JSON object, written with sorted keys where maps occur and documents
 //! in input order, so two runs on the same input give the same bytes. No
 //! timestamps and no absolute paths: every path is the document's relative
-//! name (see [`crate::walk`]).
+//! name (see [`crate::walk`]). Shares (similarities, thresholds) are numbers
+//! from 0 to 1, written with at most four decimals.
 //!
 //! ```text
 //! {
-//!   "format_version": 1,
+//!   "format_version": 2,
 //!   "tool": { "name": "dedupe", "version": "0.1.0" },
 //!   "parameters": {
 //!     "mode": "clean" | "check",
@@ -18,7 +19,13 @@
 //!     "rules": ["share-buttons", ...],       // rules and signals in force
 //!     "normalization": ["nfkc", "lowercase", "quotes", "dashes", "whitespace"],
 //!     "hash": "xxh3-64",
-//!     "seed": "6465647570650001"             // 16 hex digits
+//!     "seed": "6465647570650001",            // 16 hex digits
+//!     "near_duplicates": {                   // null with --exact
+//!       "shingle_width": 5, "threshold": 0.8, "min_shingles": 3,
+//!       "document_threshold": 0.8, "drop_duplicate_documents": false,
+//!       "minhash_bins": 128, "lsh_bands": 21, "lsh_rows": 6
+//!     },
+//!     "repeat_min_documents": 3
 //!   },
 //!   "summary": {
 //!     "documents": 5,                        // documents read and processed
@@ -26,8 +33,12 @@
 //!     "paragraphs": 68, "kept": 36,
 //!     "removed_boilerplate": 27,
 //!     "removed_by_rule": { "comment-form": 5, ... },
-//!     "removed_duplicate_within": 5,         // copies of a paragraph of the same document
-//!     "removed_duplicate_across": 0,         // copies of a paragraph of an earlier document
+//!     "removed_duplicate_within": 5,         // exact copies of a paragraph of the same document
+//!     "removed_duplicate_across": 0,         // exact copies of a paragraph of an earlier document
+//!     "removed_near_duplicate_within": 0,    // near-duplicates, likewise
+//!     "removed_near_duplicate_across": 0,
+//!     "removed_duplicate_document": 0,       // removed with their whole document
+//!     "duplicate_documents": 0,              // documents in "document_groups" other than the kept ones
 //!     "bytes_in": 15088, "bytes_out": 12601
 //!   },
 //!   "documents": [{
@@ -39,17 +50,32 @@
 //!       "reason": { "kind": "boilerplate", "rule": "follow-prompt" }
 //!              | { "kind": "duplicate", "scope": "within" | "across",
 //!                  "fingerprint": "…16 hex…",
-//!                  "of": { "path": "002.txt", "paragraph": 1, "start": 230, "end": 286 } },
+//!                  "of": { "path": "002.txt", "paragraph": 1, "start": 230, "end": 286 } }
+//!              | { "kind": "near-duplicate", "scope": "within" | "across",
+//!                  "similarity": 0.963,      // share of its words covered (see crate::decide)
+//!                  "of": { "path": …, "paragraph": …, "start": …, "end": … } }
+//!              | { "kind": "duplicate-document",   // --drop-duplicate-documents
+//!                  "similarity": 0.95, "of": "a.txt" },
 //!       "excerpt": "Series of Coordinated Attacks Target…"   // at most 80 characters
 //!     }]
 //!   }],
-//!   "duplicate_groups": [{                   // in order of the kept copy
+//!   "duplicate_groups": [{                   // exact copies, in order of the kept copy
 //!     "fingerprint": "…", "kept": { "path": …, "paragraph": …, "start": …, "end": … },
 //!     "copies": [ { "path": …, "paragraph": …, "start": …, "end": … } ]
+//!   }],
+//!   "document_groups": [{                    // near-duplicate documents, in order of the kept one
+//!     "kept": "a.txt",
+//!     "members": [{ "path": "d.txt", "similarity": 0.94, "matches": "a.txt" }]
 //!   }],
 //!   "errors": [{ "path": "bad.txt", "operation": "walk" | "read" | "decode", "message": "…" }]
 //! }
 //! ```
+//!
+//! A member's `similarity` is the estimated Jaccard similarity of its word
+//! shingles with the document it `matches` (the kept one or an earlier
+//! member), from MinHash signatures (see [`crate::fingerprint::minhash`]).
+//! Version 2 added the near-duplicate parameters, reasons, counts and
+//! `document_groups`; version 1 reports are version 2 reports without them.
 //!
 //! Slicing an input file with a removal's `start..end` gives exactly the
 //! paragraph that was removed; the spans of a document's removed paragraphs
