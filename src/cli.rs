@@ -102,6 +102,11 @@ struct CommonArgs {
     #[arg(long)]
     no_strip: bool,
 
+    /// A rules file (TOML, or JSON when it ends in .json) that adds rules,
+    /// switches built-in ones off and tunes thresholds; see the README.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+
     /// Print nothing on stderr but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -200,6 +205,7 @@ fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
         .collect();
     config.disabled_rules = common.disable_rule;
     config.no_strip = common.no_strip;
+    config.rules_file = common.rules;
     config.quiet = common.quiet;
     config.threads = common.threads.unwrap_or(0);
     config.near_duplicates = !common.exact;

@@ -48,6 +48,9 @@ pub struct Config {
     pub disabled_rules: Vec<String>,
     /// Switch boilerplate stripping off entirely.
     pub no_strip: bool,
+    /// A user rules file (TOML or JSON) that adds rules, switches built-in
+    /// ones off and tunes thresholds (see [`crate::strip::user`]).
+    pub rules_file: Option<PathBuf>,
     /// Print nothing on stderr except errors.
     pub quiet: bool,
     /// Worker threads for the per-document stages; 0 means one per core.
@@ -88,6 +91,7 @@ impl Config {
             report: ReportTarget::None,
             disabled_rules: Vec::new(),
             no_strip: false,
+            rules_file: None,
             quiet: false,
             threads: 0,
             shingle_width: 5,

@@ -100,7 +100,15 @@ pub fn run(
     stderr: &mut dyn Write,
 ) -> Result<ExitStatus, Fatal> {
     check_parameters(config)?;
-    let stripper = Stripper::new(&config.disabled_rules, !config.no_strip)?;
+    let user_rules = match &config.rules_file {
+        Some(path) => Some(strip::user::load(path)?),
+        None => None,
+    };
+    let stripper = Stripper::with_user_rules(
+        &config.disabled_rules,
+        !config.no_strip,
+        user_rules.as_ref(),
+    )?;
     check_output_paths(config)?;
     let staging = match (&config.mode, &config.output) {
         (Mode::Clean, Some(out)) => Some(write::Staging::create(out, config.force)?),

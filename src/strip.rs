@@ -28,12 +28,18 @@
 //!   footer. The article's own headline, which comes before the prose, is
 //!   never touched.
 //!
+//! Users add rules, switch built-in ones off and tune thresholds with a rules
+//! file (see [`user`]); their rules are tried before the built-in ones.
+//!
 //! Stripping looks at one document at a time and depends on nothing else, so
 //! it runs in parallel across documents.
+
+pub mod user;
 
 use crate::error::Fatal;
 use crate::fingerprint::normalize;
 use regex::RegexSet;
+use user::UserRules;
 
 /// How a rule acts on the paragraphs around the one it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,28 +188,78 @@ pub struct Stripper {
     max_words: usize,
     enabled: bool,
     signals: Vec<&'static str>,
+    cut_min_prose_words: usize,
 }
 
 impl Stripper {
     /// Compiles the built-in rules less the `disabled` ones; `enabled: false`
     /// switches stripping off. An unknown rule name is an error.
     pub fn new(disabled: &[String], enabled: bool) -> Result<Stripper, Fatal> {
-        for name in disabled {
-            let known = RULES
+        Stripper::with_user_rules(disabled, enabled, None)
+    }
+
+    /// Like [`Stripper::new`], with the additions, switches and thresholds
+    /// of a user rules file (see [`user`]). User rules are tried first.
+    pub fn with_user_rules(
+        disabled: &[String],
+        enabled: bool,
+        user: Option<&UserRules>,
+    ) -> Result<Stripper, Fatal> {
+        let empty = UserRules::default();
+        let user = user.unwrap_or(&empty);
+        let disabled: Vec<&str> = disabled
+            .iter()
+            .chain(&user.disable)
+            .map(String::as_str)
+            .collect();
+        let builtin = || {
+            RULES
                 .iter()
                 .map(|r| r.name)
-                .chain(SIGNALS.iter().map(|s| s.0));
-            if !known.clone().any(|n| n == name) {
+                .chain(SIGNALS.iter().map(|s| s.0))
+        };
+        let known = |name: &str| builtin().any(|n| n == name);
+        let unknown = disabled
+            .iter()
+            .chain(
+                user.max_words
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .iter(),
+            )
+            .find(|name| !known(name))
+            .copied();
+        if let Some(name) = unknown {
+            return Err(Fatal::new(format!(
+                "unknown rule {name:?}; the rules are: {}",
+                builtin().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let mut rules: Vec<&'static Rule> = Vec::new();
+        for added in &user.rule {
+            if known(&added.name) || rules.iter().any(|r| r.name == added.name) {
                 return Err(Fatal::new(format!(
-                    "unknown rule {name:?}; the rules are: {}",
-                    known.collect::<Vec<_>>().join(", ")
+                    "rule {:?} is defined twice; give the new rule another name",
+                    added.name
                 )));
             }
+            // Rules live for the whole run; leaking the few the user adds
+            // lets every verdict carry a `&'static str` name.
+            rules.push(Box::leak(Box::new(Rule {
+                name: Box::leak(added.name.clone().into_boxed_str()),
+                description: Box::leak(added.description.clone().into_boxed_str()),
+                pattern: Box::leak(added.pattern.clone().into_boxed_str()),
+                max_words: added.max_words,
+                kind: added.kind.into(),
+            })));
         }
-        let rules: Vec<&'static Rule> = RULES
-            .iter()
-            .filter(|r| !disabled.iter().any(|d| d == r.name))
-            .collect();
+        for rule in RULES.iter().filter(|r| !disabled.contains(&r.name)) {
+            match user.max_words.get(rule.name) {
+                Some(&max_words) => rules.push(Box::leak(Box::new(Rule { max_words, ..*rule }))),
+                None => rules.push(rule),
+            }
+        }
         let set = RegexSet::new(rules.iter().map(|r| format!("^(?:{})$", r.pattern)))
             .map_err(|e| Fatal::new(format!("invalid rule pattern: {e}")))?;
         let max_words = rules.iter().map(|r| r.max_words).max().unwrap_or(0);
@@ -215,8 +271,9 @@ impl Stripper {
             signals: SIGNALS
                 .iter()
                 .map(|s| s.0)
-                .filter(|name| enabled && !disabled.iter().any(|d| d == name))
+                .filter(|name| enabled && !disabled.contains(name))
                 .collect(),
+            cut_min_prose_words: user.cut_min_prose_words.unwrap_or(CUT_MIN_PROSE_WORDS),
         })
     }
 
@@ -265,7 +322,7 @@ impl Stripper {
                 mark_headline_list(paragraphs, &mut verdicts, i + 1, rule.name);
             }
         }
-        if let Some((at, name)) = tail_cut(paragraphs, &matched) {
+        if let Some((at, name)) = tail_cut(paragraphs, &matched, self.cut_min_prose_words) {
             for verdict in verdicts[at + 1..].iter_mut().filter(|v| v.is_none()) {
                 *verdict = Some(name);
             }
@@ -282,11 +339,12 @@ impl Stripper {
 fn tail_cut(
     paragraphs: &[&str],
     matched: &[Option<&'static Rule>],
+    min_prose_words: usize,
 ) -> Option<(usize, &'static str)> {
     let mut prose_words = 0;
     for (i, (text, rule)) in paragraphs.iter().zip(matched).enumerate() {
         match rule {
-            Some(rule) if rule.kind != Kind::Line && prose_words >= CUT_MIN_PROSE_WORDS => {
+            Some(rule) if rule.kind != Kind::Line && prose_words >= min_prose_words => {
                 return Some((i, rule.name));
             }
             Some(_) => {}
