@@ -7,7 +7,10 @@
 //! order from the walk, then paragraph order in the document) is kept and
 //! every other one is a duplicate that names it. Boilerplate is decided
 //! before this stage and takes no part: a paragraph removed as boilerplate
-//! is neither kept as a first copy nor counted as a duplicate.
+//! is neither kept as a first copy nor counted as a duplicate. Nor is a
+//! paragraph removed as a near-duplicate: a later exact copy of it is a
+//! near-duplicate of the same kept source, so that every removal names a
+//! paragraph of the cleaned corpus.
 //!
 //! # Near-duplicates
 //!
@@ -34,8 +37,10 @@
 //!   it. A shingle counts for the first kept paragraph that had it (see
 //!   [`index`]).
 //!
-//! Paragraphs with fewer than `min_shingles` shingles (default 3, a
-//! paragraph of seven words) are matched exactly only. Only kept
+//! Paragraphs with fewer than `min_shingles` shingles (default 3: a
+//! one-sentence paragraph of fewer than seven words, or two short sentences
+//! of five or six words, since shingles stop at sentence ends) are matched
+//! exactly only. Only kept
 //! paragraphs add their shingles, so every near-duplicate names a paragraph
 //! that is in the cleaned corpus.
 //!
