@@ -15,7 +15,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for corpus in dragnet cleaneval; do
   status=0
-  ./target/release/dedupe "$eval_dir/$corpus/input" -o "$work/pred/$corpus" \
+  "${CARGO_TARGET_DIR:-target}/release/dedupe" "$eval_dir/$corpus/input" -o "$work/pred/$corpus" \
     --report "$work/$corpus.report.json" -q "$@" || status=$?
   # 2 means some files could not be read; they are listed in the report.
   [ "$status" -eq 0 ] || [ "$status" -eq 2 ] || exit "$status"

@@ -32,7 +32,7 @@ fi
 cargo build --release --locked --quiet --bin dedupe --example gen_corpus --example score_corpus
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-bin=target/release
+bin=${CARGO_TARGET_DIR:-target}/release
 echo "corpus: $docs documents learnt from $source"
 "$bin/examples/gen_corpus" --out "$work/gen" --docs "$docs" --source "$source"
 status=0
