@@ -180,6 +180,14 @@ const HEADLINE_MAX_WORDS: usize = 20;
 /// Fewest words a paragraph has to count as prose.
 const PROSE_MIN_WORDS: usize = 10;
 
+/// The names of the built-in rules and the signals, in table order.
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    RULES
+        .iter()
+        .map(|r| r.name)
+        .chain(SIGNALS.iter().map(|s| s.0))
+}
+
 /// The rules of one run, compiled.
 #[derive(Debug)]
 pub struct Stripper {
@@ -212,28 +220,15 @@ impl Stripper {
             .chain(&user.disable)
             .map(String::as_str)
             .collect();
-        let builtin = || {
-            RULES
-                .iter()
-                .map(|r| r.name)
-                .chain(SIGNALS.iter().map(|s| s.0))
-        };
-        let known = |name: &str| builtin().any(|n| n == name);
-        let unknown = disabled
+        let known = |name: &str| builtin_names().any(|n| n == name);
+        let named = disabled
             .iter()
-            .chain(
-                user.max_words
-                    .keys()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .iter(),
-            )
-            .find(|name| !known(name))
-            .copied();
-        if let Some(name) = unknown {
+            .copied()
+            .chain(user.max_words.keys().map(String::as_str));
+        if let Some(name) = named.into_iter().find(|name| !known(name)) {
             return Err(Fatal::new(format!(
                 "unknown rule {name:?}; the rules are: {}",
-                builtin().collect::<Vec<_>>().join(", ")
+                builtin_names().collect::<Vec<_>>().join(", ")
             )));
         }
         let mut rules: Vec<&'static Rule> = Vec::new();

@@ -109,12 +109,7 @@ pub fn load(path: &Path) -> Result<UserRules, Fatal> {
     }
     .map_err(|e| Fatal::new(format!("rules file {}: {}", path.display(), e.trim_end())))?;
     let fail = |what: String| Fatal::new(format!("rules file {}: {what}", path.display()));
-    let builtin = || {
-        super::RULES
-            .iter()
-            .map(|r| r.name)
-            .chain(super::SIGNALS.iter().map(|s| s.0))
-    };
+    let builtin = super::builtin_names;
     let names = rules.disable.iter().chain(rules.max_words.keys());
     for name in names {
         if !builtin().any(|n| n == name) {
@@ -125,38 +120,32 @@ pub fn load(path: &Path) -> Result<UserRules, Fatal> {
         }
     }
     for (i, rule) in rules.rule.iter().enumerate() {
-        let taken = builtin().any(|n| n == rule.name)
-            || rules.rule[..i].iter().any(|r| r.name == rule.name);
-        if taken {
-            return Err(fail(format!(
-                "rule {:?} is defined twice; give the new rule another name",
-                rule.name
-            )));
-        }
-        if let Err(e) = regex::Regex::new(&format!("^(?:{})$", rule.pattern)) {
-            return Err(fail(format!("rule {:?}: invalid pattern: {e}", rule.name)));
-        }
-    }
-    for rule in &rules.rule {
-        let kebab = !rule.name.is_empty()
-            && rule.name.split('-').all(|part| {
-                !part.is_empty()
-                    && part
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            });
-        if !kebab {
-            return Err(fail(format!(
-                "rule name {:?} is not kebab-case (lower-case words joined by '-')",
-                rule.name
-            )));
-        }
-        if rule.max_words == 0 {
-            return Err(fail(format!(
-                "rule {:?} has max_words 0, so it could never match",
-                rule.name
-            )));
+        let problem = if !is_kebab_case(&rule.name) {
+            Some("its name is not kebab-case (lower-case words joined by '-')".to_string())
+        } else if builtin().any(|n| n == rule.name)
+            || rules.rule[..i].iter().any(|r| r.name == rule.name)
+        {
+            Some("it is defined twice; give the new rule another name".to_string())
+        } else if rule.max_words == 0 {
+            Some("max_words is 0, so it could never match".to_string())
+        } else {
+            regex::Regex::new(&format!("^(?:{})$", rule.pattern))
+                .err()
+                .map(|e| format!("invalid pattern: {e}"))
+        };
+        if let Some(problem) = problem {
+            return Err(fail(format!("rule {:?}: {problem}", rule.name)));
         }
     }
     Ok(rules)
+}
+
+/// Lower-case ASCII words and digits joined by single hyphens.
+fn is_kebab_case(name: &str) -> bool {
+    name.split('-').all(|part| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
 }
