@@ -21,7 +21,10 @@
 //!   prose ends the article; it and everything after it are removed under
 //!   its name, except paragraphs another rule already named. Before that
 //!   much prose, the marker removes only itself (or its headline list), so
-//!   a share bar under the headline does not cut the article.
+//!   a share bar under the headline does not cut the article. A tag list
+//!   ([`Kind::SoftCut`]) does not cut when a long paragraph of prose follows
+//!   it before the next marker: on a blog's front page the next post comes
+//!   after it.
 //! * The **`tail-teaser`** signal removes a headline-shaped paragraph that
 //!   stands after the last prose paragraph of the document when everything
 //!   after it is boilerplate: the teaser of another article in the page's
@@ -53,6 +56,11 @@ pub enum Kind {
     /// matching paragraph and everything after it: the page below the
     /// article. Before that, removes the matching paragraph only.
     CutTail,
+    /// Like [`Kind::CutTail`], unless a long paragraph of prose
+    /// ([`SOFT_CUT_PROSE_WORDS`] words or more) follows before the next
+    /// marker: a tag line between two posts of a blog's front page does not
+    /// end the page, a tag line above a comment section does.
+    SoftCut,
 }
 
 /// One named boilerplate rule.
@@ -133,7 +141,7 @@ pub const RULES: &[Rule] = &[
         description: "tag, topic and category lists: \"Tags: ...\", \"Filed under ...\"",
         pattern: r"((tags?|topics?|tagged( with| as)?|filed (under|in)|posted in|categories|category|labels|schlagw(ö|o)rte?r?|stichw(ö|o)rter|themen|étiquettes|mots[- ]clés|catégories|etiquetas|temas|argomenti|categorie|trefwoorden|onderwerpen|tagi|tematy|kategorie)\s*:.*|tags|topics|labels|categories|filed under .*)",
         max_words: 30,
-        kind: Kind::CutTail,
+        kind: Kind::SoftCut,
     },
     Rule {
         name: "see-also",
@@ -171,6 +179,10 @@ pub const RULES: &[Rule] = &[
         kind: Kind::Line,
     },
 ];
+
+/// Words of a prose paragraph after a [`Kind::SoftCut`] marker that keep
+/// it from cutting.
+pub const SOFT_CUT_PROSE_WORDS: usize = 40;
 
 /// Words of prose that must come before an end marker for it to cut the
 /// rest of the document: the article has been read by then.
@@ -339,6 +351,9 @@ fn tail_cut(
     let mut prose_words = 0;
     for (i, (text, rule)) in paragraphs.iter().zip(matched).enumerate() {
         match rule {
+            Some(rule)
+                if rule.kind == Kind::SoftCut
+                    && prose_follows(&paragraphs[i + 1..], &matched[i + 1..]) => {}
             Some(rule) if rule.kind != Kind::Line && prose_words >= min_prose_words => {
                 return Some((i, rule.name));
             }
@@ -348,6 +363,22 @@ fn tail_cut(
         }
     }
     None
+}
+
+/// Whether a long prose paragraph comes before the next marker.
+fn prose_follows(paragraphs: &[&str], matched: &[Option<&'static Rule>]) -> bool {
+    for (text, rule) in paragraphs.iter().zip(matched) {
+        match rule {
+            Some(rule) if rule.kind != Kind::Line => return false,
+            Some(_) => {}
+            None => {
+                if is_prose(text) && text.split_whitespace().count() >= SOFT_CUT_PROSE_WORDS {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 fn mark_headline_list(

@@ -862,7 +862,7 @@ fn cut_tail_markers_after_the_article_remove_the_rest_of_the_page() {
     let comment = "Great article, thanks for writing it. I have been following the news from Mali for years and this is the best summary I have read.";
     for rule in RULES
         .iter()
-        .filter(|r| matches!(r.kind, Kind::CutTail | Kind::EndMarker))
+        .filter(|r| matches!(r.kind, Kind::CutTail | Kind::SoftCut | Kind::EndMarker))
     {
         let marker = positives_of(rule.name)[0];
         let doc: Vec<&str> = ARTICLE
@@ -893,7 +893,10 @@ fn cut_tail_markers_after_the_article_remove_the_rest_of_the_page() {
 #[test]
 fn cut_tail_markers_before_the_article_remove_only_themselves() {
     let s = stripper();
-    for rule in RULES.iter().filter(|r| r.kind == Kind::CutTail) {
+    for rule in RULES
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::CutTail | Kind::SoftCut))
+    {
         let marker = positives_of(rule.name)[0];
         let doc = [HEADLINE_1, marker, PROSE_1, PROSE_2];
         assert_eq!(
@@ -901,5 +904,39 @@ fn cut_tail_markers_before_the_article_remove_only_themselves() {
             [None, Some(rule.name), None, None],
             "marker {marker:?}"
         );
+    }
+}
+
+/// A long paragraph of prose, as the next post on a blog's front page.
+const NEXT_POST: &str = "The second post of the day covers the elections in the north, where turnout was low and several polling stations opened hours late because ballot papers had not arrived from the capital in time for the vote, observers from the regional bloc said on Monday.";
+
+#[test]
+fn a_soft_cut_does_not_end_the_page_before_another_post() {
+    assert!(NEXT_POST.split_whitespace().count() >= dedupe::strip::SOFT_CUT_PROSE_WORDS);
+    let s = stripper();
+    let soft: Vec<&dedupe::strip::Rule> =
+        RULES.iter().filter(|r| r.kind == Kind::SoftCut).collect();
+    assert!(!soft.is_empty());
+    for rule in soft {
+        let marker = positives_of(rule.name)[0];
+        let doc: Vec<&str> = ARTICLE
+            .iter()
+            .copied()
+            .chain([marker, HEADLINE_1, NEXT_POST])
+            .collect();
+        let mut expected = vec![None; doc.len()];
+        expected[6] = Some(rule.name);
+        assert_eq!(s.strip(&doc), expected, "marker {marker:?}");
+
+        // Behind a comment header the long paragraph is a comment: the tag
+        // line cuts, and the comment header keeps its own name.
+        let doc: Vec<&str> = ARTICLE
+            .iter()
+            .copied()
+            .chain([marker, "Leave a Reply", NEXT_POST])
+            .collect();
+        let mut expected = vec![None; 6];
+        expected.extend([Some(rule.name), Some("comment-form"), Some(rule.name)]);
+        assert_eq!(s.strip(&doc), expected, "marker {marker:?}");
     }
 }

@@ -18,7 +18,7 @@
 //! description = "paywall prompts"
 //! pattern = "(subscribe|sign in) to (continue|keep) reading.*"
 //! max_words = 20                        # default 30
-//! kind = "line"                         # or "end-marker", "cut-tail"
+//! kind = "line"                         # or "end-marker", "cut-tail", "soft-cut"
 //! ```
 //!
 //! A pattern is a regular expression (the `regex` crate's syntax) over the
@@ -80,6 +80,8 @@ pub enum UserKind {
     EndMarker,
     /// [`Kind::CutTail`].
     CutTail,
+    /// [`Kind::SoftCut`].
+    SoftCut,
 }
 
 impl From<UserKind> for Kind {
@@ -88,6 +90,7 @@ impl From<UserKind> for Kind {
             UserKind::Line => Kind::Line,
             UserKind::EndMarker => Kind::EndMarker,
             UserKind::CutTail => Kind::CutTail,
+            UserKind::SoftCut => Kind::SoftCut,
         }
     }
 }
