@@ -23,6 +23,9 @@
 //!    write each cleaned copy and build its report entry (in parallel).
 //!
 //! Text is held for one chunk of documents at a time, never for the corpus.
+//! Shingles are computed in both passes rather than kept from the first:
+//! eight bytes a word for the whole corpus would cost more than the second
+//! computation.
 //! Output goes only to the writers handed in; nothing here prints.
 
 pub mod config;
