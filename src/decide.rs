@@ -139,12 +139,11 @@ pub struct Decider {
 
 impl Decider {
     /// A decider that has seen nothing. `near` switches near-duplicate
-    /// matching on; `expected_shingles` is about how many shingles kept
-    /// paragraphs will add (it sizes the index).
-    pub fn new(near: Option<NearParams>, expected_shingles: usize) -> Decider {
+    /// matching on.
+    pub fn new(near: Option<NearParams>) -> Decider {
         Decider {
             first_seen: HashMap::new(),
-            near: near.map(|p| (p, ShingleIndex::with_capacity(expected_shingles))),
+            near: near.map(|p| (p, ShingleIndex::default())),
         }
     }
 
@@ -233,7 +232,7 @@ mod tests {
     use Candidate::{Boilerplate, Text};
 
     fn exact_only() -> Decider {
-        Decider::new(None, 0)
+        Decider::new(None)
     }
 
     #[test]
@@ -267,7 +266,7 @@ mod tests {
             threshold: 0.8,
             min_shingles: 3,
         };
-        let mut d = Decider::new(Some(params), 1000);
+        let mut d = Decider::new(Some(params));
         docs.iter()
             .enumerate()
             .map(|(i, paras)| {

@@ -151,12 +151,7 @@ pub fn run(
         threshold: config.near_threshold,
         min_shingles: config.min_shingles,
     });
-    let expected_shingles = docs
-        .iter()
-        .flat_map(|d| &d.shingle_counts)
-        .map(|&n| n as usize)
-        .sum();
-    let mut decider = Decider::new(near, expected_shingles);
+    let mut decider = Decider::new(near);
     let mut verdicts: Vec<Option<Vec<Verdict>>> = vec![None; docs.len()];
     let mut documents = Vec::with_capacity(docs.len());
     let indices: Vec<usize> = (0..docs.len()).collect();

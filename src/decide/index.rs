@@ -19,13 +19,6 @@ pub struct ShingleIndex {
 }
 
 impl ShingleIndex {
-    /// An empty index with room for about `shingles` shingles.
-    pub fn with_capacity(shingles: usize) -> ShingleIndex {
-        ShingleIndex {
-            holders: HashMap::with_capacity(shingles),
-        }
-    }
-
     /// Whether a kept paragraph had `shingle`.
     pub fn contains(&self, shingle: u64) -> bool {
         self.holders.contains_key(&shingle)
@@ -82,7 +75,7 @@ mod tests {
 
     #[test]
     fn shingles_name_their_first_holder() {
-        let mut index = ShingleIndex::with_capacity(8);
+        let mut index = ShingleIndex::default();
         index.insert(&[1, 2, 3], at(0, 0));
         index.insert(&[3, 4], at(1, 2));
         assert!(index.contains(4));
@@ -94,7 +87,7 @@ mod tests {
 
     #[test]
     fn sources_count_hits_and_break_ties_by_location() {
-        let mut index = ShingleIndex::with_capacity(8);
+        let mut index = ShingleIndex::default();
         index.insert(&[4, 8, 12, 16], at(0, 1));
         index.insert(&[20, 24, 28, 32], at(0, 0));
         assert_eq!(index.sources(&[4, 8, 20], 1), [at(0, 1)]);
