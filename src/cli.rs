@@ -138,9 +138,10 @@ struct CommonArgs {
     #[arg(long, help_heading = "Near-duplicates")]
     drop_duplicate_documents: bool,
 
-    /// Documents a line too short to shingle must occur in to be removed as
-    /// `repeated-short-block` boilerplate.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..), help_heading = "Near-duplicates")]
+    /// Documents a paragraph without a sentence end, or of under five words,
+    /// must occur in to be removed everywhere as
+    /// `repeated-block` boilerplate.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..))]
     repeat_min_docs: u32,
 }
 

@@ -73,8 +73,8 @@ pub struct Config {
     /// Remove every paragraph of a document that is a near-duplicate of an
     /// earlier one, not only its repeated paragraphs.
     pub drop_duplicate_documents: bool,
-    /// Documents a paragraph too short to shingle must occur in to be
-    /// removed as the `repeated-short-block` signal.
+    /// Documents a paragraph shaped like page furniture (no sentence end, or
+    /// under five words) must occur in to be removed everywhere as the `repeated-block` signal.
     pub repeat_min_documents: usize,
 }
 

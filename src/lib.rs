@@ -14,8 +14,8 @@
 //! 1. Per document, in parallel: read, segment, strip and fingerprint each
 //!    file, keeping only paragraph spans, fingerprints, boilerplate verdicts,
 //!    shingle counts and a 512-byte MinHash signature.
-//! 2. Over the corpus, in input order: short paragraphs repeated across
-//!    documents become boilerplate, and near-duplicate documents are
+//! 2. Over the corpus, in input order: paragraphs shaped like page
+//!    furniture that repeat across documents become boilerplate, and near-duplicate documents are
 //!    clustered from their signatures.
 //! 3. Per chunk of documents: read each file again and shingle its
 //!    paragraphs (in parallel), decide exact and near-duplicate paragraphs
@@ -83,6 +83,10 @@ struct Analysis {
     candidates: Vec<Candidate>,
     /// Distinct shingles of each paragraph that is not boilerplate.
     shingle_counts: Vec<u32>,
+    /// Whether each paragraph is shaped like page furniture rather than
+    /// prose ([`strip::is_template_shaped`]), for the `repeated-block`
+    /// signal.
+    template_shaped: Vec<bool>,
     /// MinHash signature of the document's shingles, when documents are
     /// compared.
     signature: Option<Signature>,
@@ -140,11 +144,11 @@ pub fn run(
     }
 
     // The corpus step.
-    if stripper.signal(strip::REPEATED_SHORT_BLOCK) {
-        mark_repeated_short_blocks(&mut docs, config.repeat_min_documents);
-    }
     let signatures: Vec<Option<&Signature>> = docs.iter().map(|d| d.signature.as_ref()).collect();
     let doc_matches = documents::cluster(&signatures, config.document_threshold);
+    if stripper.signal(strip::REPEATED_BLOCK) {
+        mark_repeated_blocks(&mut docs, &doc_matches, config.repeat_min_documents);
+    }
 
     // Pass 2, chunk by chunk.
     let near = config.near_duplicates.then_some(NearParams {
@@ -271,6 +275,10 @@ fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analy
     let stripped = stripper.strip(&paragraphs);
     let mut candidates = Vec::with_capacity(paragraphs.len());
     let mut shingle_counts = Vec::with_capacity(paragraphs.len());
+    let template_shaped = paragraphs
+        .iter()
+        .map(|p| strip::is_template_shaped(p))
+        .collect();
     let mut sketch = Sketch::default();
     let mut shingles = fingerprint::Shingles::default();
     for (paragraph, rule) in paragraphs.iter().zip(stripped) {
@@ -295,36 +303,49 @@ fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analy
         spans,
         candidates,
         shingle_counts,
+        template_shaped,
         signature: config.near_duplicates.then(|| sketch.finish()),
         source,
     })
 }
 
-/// The `repeated-short-block` signal: a paragraph with no shingles (fewer
-/// words than a shingle) whose fingerprint occurs in at least `min_documents`
-/// documents is boilerplate in every one of them, the first included: a
-/// short line found across the corpus is page furniture, not text to keep
-/// once.
-fn mark_repeated_short_blocks(docs: &mut [Analysis], min_documents: usize) {
-    let mut seen_in: HashMap<u64, (usize, usize)> = HashMap::new();
-    for (doc_index, doc) in docs.iter().enumerate() {
-        for (c, &n) in doc.candidates.iter().zip(&doc.shingle_counts) {
-            if let (Candidate::Text(hash), 0) = (*c, n) {
-                let entry = seen_in.entry(hash).or_insert((0, usize::MAX));
-                if entry.1 != doc_index {
-                    *entry = (entry.0 + 1, doc_index);
-                }
+/// The `repeated-block` signal: a paragraph shaped like page furniture
+/// (fewer than ten words, or no sentence end) whose fingerprint occurs in at
+/// least `min_documents` documents is boilerplate in every one of them, the
+/// first included: a menu line or footer found across the corpus is the
+/// site's template, not text to keep once. Prose repeated across documents
+/// is left to duplicate detection, which keeps the first copy. Copies of
+/// one article (a group of near-duplicate documents) count as one document:
+/// the headline of an article published three times is not a template.
+fn mark_repeated_blocks(
+    docs: &mut [Analysis],
+    doc_matches: &[Option<DocumentMatch>],
+    min_documents: usize,
+) {
+    // (fingerprint, document or group) pairs, each pair once.
+    let mut pairs: Vec<(u64, usize)> = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let group = doc_matches[i].map_or(i, |m| m.kept);
+        for (c, &shaped) in doc.candidates.iter().zip(&doc.template_shaped) {
+            if let (Candidate::Text(hash), true) = (*c, shaped) {
+                pairs.push((hash, group));
             }
         }
     }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut seen_in: HashMap<u64, usize> = HashMap::new();
+    for (hash, _) in pairs {
+        *seen_in.entry(hash).or_default() += 1;
+    }
     for doc in docs.iter_mut() {
-        for (c, &n) in doc.candidates.iter_mut().zip(&doc.shingle_counts) {
-            if let (Candidate::Text(hash), 0) = (*c, n)
+        for (c, &shaped) in doc.candidates.iter_mut().zip(&doc.template_shaped) {
+            if let (Candidate::Text(hash), true) = (*c, shaped)
                 && seen_in
                     .get(&hash)
-                    .is_some_and(|e| e.0 >= min_documents.max(2))
+                    .is_some_and(|&n| n >= min_documents.max(2))
             {
-                *c = Candidate::Boilerplate(strip::REPEATED_SHORT_BLOCK);
+                *c = Candidate::Boilerplate(strip::REPEATED_BLOCK);
             }
         }
     }

@@ -139,7 +139,8 @@ pub struct Parameters {
     pub seed: String,
     /// Near-duplicate settings; `null` when only exact duplicates are found.
     pub near_duplicates: Option<NearParameters>,
-    /// Documents a short paragraph must occur in to be `repeated-short-block`.
+    /// Documents a paragraph shaped like page furniture must occur in to be
+    /// `repeated-block`.
     pub repeat_min_documents: usize,
 }
 

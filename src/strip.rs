@@ -30,6 +30,16 @@
 //!   after it is boilerplate: the teaser of another article in the page's
 //!   footer. The article's own headline, which comes before the prose, is
 //!   never touched.
+//! * The **`short-line-run`** signal removes runs of very short lines
+//!   (menus, month archives, tag clouds) that lie outside the article text,
+//!   where article text is found by length and function-word density
+//!   ([`prose`], in the spirit of jusText). A heading between paragraphs of
+//!   the article is inside it and stays, and a page with no article text
+//!   keeps all its lines.
+//! * The **`repeated-block`** signal, decided over the whole corpus in
+//!   [`crate::run`], removes every copy of a paragraph shaped like page furniture
+//!   ([`is_template_shaped`]) and occurs in several documents: the site's
+//!   template.
 //!
 //! Users add rules, switch built-in ones off and tune thresholds with a rules
 //! file (see [`user`]); their rules are tried before the built-in ones.
@@ -37,6 +47,7 @@
 //! Stripping looks at one document at a time and depends on nothing else, so
 //! it runs in parallel across documents.
 
+pub mod prose;
 pub mod user;
 
 use crate::error::Fatal;
@@ -81,10 +92,14 @@ pub struct Rule {
 /// The name reported for the `tail-teaser` signal (see the module doc).
 pub const TAIL_TEASER: &str = "tail-teaser";
 
-/// The name reported for the `repeated-short-block` signal: a paragraph too
-/// short to shingle that occurs in several documents of the corpus (decided
-/// over the whole corpus, in [`crate::run`]).
-pub const REPEATED_SHORT_BLOCK: &str = "repeated-short-block";
+/// The name reported for the `short-line-run` signal (see the module doc).
+pub const SHORT_LINE_RUN: &str = "short-line-run";
+
+/// The name reported for the `repeated-block` signal: a paragraph that does
+/// not read like prose (see [`is_template_shaped`]) and occurs in several
+/// documents of the corpus (decided over the whole corpus, in
+/// [`crate::run`]).
+pub const REPEATED_BLOCK: &str = "repeated-block";
 
 /// The signals: boilerplate found from a paragraph's context in the document
 /// or the corpus rather than from its text alone. Name and description.
@@ -94,8 +109,12 @@ pub const SIGNALS: &[(&str, &str)] = &[
         "a headline after the article's last paragraph, followed only by boilerplate",
     ),
     (
-        REPEATED_SHORT_BLOCK,
-        "a paragraph of fewer words than a shingle that occurs in several documents",
+        SHORT_LINE_RUN,
+        "a run of lines of at most three words without a sentence end, before the article text (4 or more) or after it (10 or more): menus, archives, tag clouds",
+    ),
+    (
+        REPEATED_BLOCK,
+        "a paragraph without a sentence end, or of fewer than five words, found in several documents: site templates, menus, footers",
     ),
 ];
 
@@ -187,6 +206,17 @@ pub const SOFT_CUT_PROSE_WORDS: usize = 40;
 /// Words of prose that must come before an end marker for it to cut the
 /// rest of the document: the article has been read by then.
 pub const CUT_MIN_PROSE_WORDS: usize = 100;
+
+/// A `short-line-run` before the article is at least this many lines…
+pub const SHORT_LINE_RUN_MIN_LINES: usize = 4;
+
+/// …after the article, where short lists that belong to the text (sources,
+/// contacts, a list of places) are more common, at least this many…
+pub const SHORT_LINE_RUN_MIN_LINES_AFTER: usize = 10;
+
+/// …of at most this many words each.
+pub const SHORT_LINE_MAX_WORDS: usize = 3;
+
 /// Most words a headline-shaped paragraph has (see [`is_headline`]).
 const HEADLINE_MAX_WORDS: usize = 20;
 /// Fewest words a paragraph has to count as prose.
@@ -337,6 +367,9 @@ impl Stripper {
         if self.signal(TAIL_TEASER) {
             mark_tail_teasers(paragraphs, &mut verdicts);
         }
+        if self.signal(SHORT_LINE_RUN) {
+            mark_short_line_runs(paragraphs, &mut verdicts);
+        }
         verdicts
     }
 }
@@ -418,6 +451,61 @@ fn mark_tail_teasers(paragraphs: &[&str], verdicts: &mut [Option<&'static str>])
         }
     }
 }
+
+/// The `short-line-run` signal: runs of very short lines (at most
+/// [`SHORT_LINE_MAX_WORDS`] words, no sentence end) that lie wholly before
+/// the first paragraph of article text ([`prose::reads_like_article`]), at
+/// least [`SHORT_LINE_RUN_MIN_LINES`] of them, or after the last, at least
+/// [`SHORT_LINE_RUN_MIN_LINES_AFTER`]. Paragraphs already removed
+/// do not break a run. A heading or a short list between paragraphs of the
+/// article is inside it and stays; so does every line of a page with no
+/// article text at all (a directory, a list of places), which has no
+/// "outside".
+fn mark_short_line_runs(paragraphs: &[&str], verdicts: &mut [Option<&'static str>]) {
+    let remaining: Vec<usize> = (0..paragraphs.len())
+        .filter(|&i| verdicts[i].is_none())
+        .collect();
+    let article: Vec<usize> = remaining
+        .iter()
+        .copied()
+        .filter(|&i| prose::reads_like_article(paragraphs[i]))
+        .collect();
+    let (Some(&first), Some(&last)) = (article.first(), article.last()) else {
+        return;
+    };
+    let short = |i: usize| is_short_line(paragraphs[i]) && (i < first || i > last);
+    for run in remaining.chunk_by(|&a, &b| short(a) == short(b)) {
+        let min = if run[0] > last {
+            SHORT_LINE_RUN_MIN_LINES_AFTER
+        } else {
+            SHORT_LINE_RUN_MIN_LINES
+        };
+        if short(run[0]) && run.len() >= min {
+            for &i in run {
+                verdicts[i] = Some(SHORT_LINE_RUN);
+            }
+        }
+    }
+}
+
+/// A line of at most [`SHORT_LINE_MAX_WORDS`] words that does not end like a
+/// sentence: a menu entry, an archive month, a tag.
+fn is_short_line(text: &str) -> bool {
+    (1..=SHORT_LINE_MAX_WORDS).contains(&prose::word_count(text)) && !ends_like_sentence(text)
+}
+
+/// A paragraph shaped like page furniture rather than text: no sentence
+/// end, or fewer than [`TEMPLATE_SENTENCE_MIN_WORDS`] words. When such a paragraph
+/// occurs in several documents it is the site's template (the
+/// `repeated-block` signal).
+pub fn is_template_shaped(text: &str) -> bool {
+    !ends_like_sentence(text) || prose::word_count(text) < TEMPLATE_SENTENCE_MIN_WORDS
+}
+
+/// A sentence shorter than this many words found in several documents is
+/// part of the site's template ("Advertisement.", "All rights reserved.");
+/// a longer one is text, however short: a quote or a wire-service line.
+pub const TEMPLATE_SENTENCE_MIN_WORDS: usize = 5;
 
 /// A headline that could be another article's: four words or more, and
 /// not a byline.

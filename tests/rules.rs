@@ -7,7 +7,7 @@
 //! The examples come from the boilerplate of real news pages (the seed
 //! fixtures and common WordPress, Blogger and news-site templates).
 
-use dedupe::strip::{Kind, RULES, SIGNALS, Stripper, TAIL_TEASER};
+use dedupe::strip::{Kind, RULES, SHORT_LINE_RUN, SIGNALS, Stripper, TAIL_TEASER};
 
 /// Lines each rule must match, and must be the rule that names the match.
 /// Every rule in [`RULES`] needs an entry (see
@@ -939,4 +939,99 @@ fn a_soft_cut_does_not_end_the_page_before_another_post() {
         expected.extend([Some(rule.name), Some("comment-form"), Some(rule.name)]);
         assert_eq!(s.strip(&doc), expected, "marker {marker:?}");
     }
+}
+
+// The `short-line-run` signal.
+
+const MENU: [&str; 5] = ["Home", "News", "Sport", "Business", "Weather"];
+
+#[test]
+fn a_run_of_short_lines_before_the_article_is_a_menu() {
+    assert!(dedupe::strip::prose::reads_like_article(NEXT_POST));
+    let s = stripper();
+    let doc: Vec<&str> = MENU
+        .iter()
+        .copied()
+        .chain([HEADLINE_1, NEXT_POST])
+        .collect();
+    let mut expected = vec![Some(SHORT_LINE_RUN); MENU.len()];
+    // The headline has more than three words: it is not part of the run.
+    expected.extend([None, None]);
+    assert_eq!(s.strip(&doc), expected);
+
+    // Three lines are too few to be a menu before the article.
+    let doc = ["Home", "News", "Sport", NEXT_POST];
+    assert_eq!(s.strip(&doc), [None; 4]);
+}
+
+#[test]
+fn short_lines_inside_the_article_stay() {
+    let s = stripper();
+    // Short headings and a short list between two paragraphs of article
+    // text are part of it, however many there are.
+    let mut doc = vec![NEXT_POST];
+    doc.extend(["Background", "Timeline", "Reaction"]);
+    doc.extend(MENU);
+    doc.push(NEXT_POST);
+    assert_eq!(s.strip(&doc), vec![None; doc.len()]);
+}
+
+#[test]
+fn after_the_article_only_a_long_run_of_short_lines_is_removed() {
+    let s = stripper();
+    let archive = [
+        "January 2024",
+        "February 2024",
+        "March 2024",
+        "April 2024",
+        "May 2024",
+        "June 2024",
+        "July 2024",
+        "August 2024",
+        "September 2024",
+        "October 2024",
+    ];
+    assert_eq!(archive.len(), dedupe::strip::SHORT_LINE_RUN_MIN_LINES_AFTER);
+    let doc: Vec<&str> = [NEXT_POST].into_iter().chain(archive).collect();
+    let mut expected = vec![None];
+    expected.extend(vec![Some(SHORT_LINE_RUN); archive.len()]);
+    assert_eq!(s.strip(&doc), expected);
+
+    // A short list after the text (sources, places) stays.
+    let doc: Vec<&str> = [NEXT_POST].into_iter().chain(MENU).collect();
+    assert_eq!(s.strip(&doc), vec![None; doc.len()]);
+}
+
+#[test]
+fn a_page_without_article_text_keeps_its_lists() {
+    let s = stripper();
+    // A directory page: only short lines and short sentences.
+    let mut doc = vec!["Towns served by the county library service:"];
+    doc.extend(MENU);
+    doc.extend(MENU);
+    doc.push(PROSE_1);
+    assert_eq!(s.strip(&doc), vec![None; doc.len()]);
+}
+
+#[test]
+fn lines_with_sentence_ends_or_more_words_do_not_make_a_run() {
+    let s = stripper();
+    // Short sentences of a dialogue or a Q&A before the article.
+    let doc = ["Yes.", "No!", "Why?", "Really.", NEXT_POST];
+    assert_eq!(s.strip(&doc), [None; 5]);
+    let doc = [
+        "Ministers meet on Monday",
+        "Talks resume in Geneva",
+        "Markets rise again today",
+        "Storm warning for the coast",
+        NEXT_POST,
+    ];
+    assert_eq!(s.strip(&doc), [None; 5]);
+}
+
+#[test]
+fn the_short_line_run_signal_can_be_switched_off() {
+    let s = Stripper::new(&[SHORT_LINE_RUN.into()], true).unwrap();
+    let doc: Vec<&str> = MENU.iter().copied().chain([NEXT_POST]).collect();
+    assert_eq!(s.strip(&doc), vec![None; doc.len()]);
 }
