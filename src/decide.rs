@@ -66,7 +66,7 @@ pub mod index;
 
 use crate::fingerprint::Shingles;
 use index::ShingleIndex;
-use std::collections::HashMap;
+use nohash_hasher::IntMap;
 use std::collections::hash_map::Entry;
 
 /// Where a paragraph is: the document's index in input order and the
@@ -133,7 +133,7 @@ pub struct NearParams {
 /// Decides documents one at a time, in input order.
 #[derive(Debug)]
 pub struct Decider {
-    first_seen: HashMap<u64, Location>,
+    first_seen: IntMap<u64, Location>,
     near: Option<(NearParams, ShingleIndex)>,
 }
 
@@ -142,7 +142,7 @@ impl Decider {
     /// matching on.
     pub fn new(near: Option<NearParams>) -> Decider {
         Decider {
-            first_seen: HashMap::new(),
+            first_seen: IntMap::default(),
             near: near.map(|p| (p, ShingleIndex::default())),
         }
     }
@@ -212,13 +212,15 @@ fn near_match(
     shingles: &Shingles,
     params: &NearParams,
 ) -> Option<(Location, f32)> {
+    // One look-up per shingle answers both questions below.
+    let holders: Vec<Option<Location>> = shingles.hashes.iter().map(|&h| index.holder(h)).collect();
     // Coverage by all kept text bounds coverage by any two paragraphs of it,
     // and costs no counting: most paragraphs stop here.
-    if shingles.coverage(|h| index.contains(h)) < params.threshold {
+    if shingles.coverage_at(|i| holders[i].is_some()) < params.threshold {
         return None;
     }
-    let sources = index.sources(&shingles.hashes, MAX_SOURCES);
-    let sourced = shingles.coverage(|h| index.holder(h).is_some_and(|at| sources.contains(&at)));
+    let sources = index::top_holders(&holders, MAX_SOURCES);
+    let sourced = shingles.coverage_at(|i| holders[i].is_some_and(|at| sources.contains(&at)));
     match sources.first() {
         Some(&of) if sourced >= params.threshold => Some((of, sourced as f32)),
         _ => None,

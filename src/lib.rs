@@ -146,6 +146,11 @@ pub fn run(
     // The corpus step.
     let signatures: Vec<Option<&Signature>> = docs.iter().map(|d| d.signature.as_ref()).collect();
     let doc_matches = documents::cluster(&signatures, config.document_threshold);
+    // Signatures are needed for clustering only: free them before the
+    // second pass builds its index.
+    for doc in &mut docs {
+        doc.signature = None;
+    }
     if stripper.signal(strip::REPEATED_BLOCK) {
         mark_repeated_blocks(&mut docs, &doc_matches, config.repeat_min_documents);
     }
@@ -272,7 +277,11 @@ fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analy
     let text = read::read(&source.name, &source.path)?;
     let spans = segment::segment(&text.text, text.body_start);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.of(&text.text)).collect();
-    let stripped = stripper.strip(&paragraphs);
+    let normalized: Vec<String> = paragraphs
+        .iter()
+        .map(|p| fingerprint::normalize(p))
+        .collect();
+    let stripped = stripper.strip_normalized(&paragraphs, &normalized);
     let mut candidates = Vec::with_capacity(paragraphs.len());
     let mut shingle_counts = Vec::with_capacity(paragraphs.len());
     let template_shaped = paragraphs
@@ -281,17 +290,19 @@ fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analy
         .collect();
     let mut sketch = Sketch::default();
     let mut shingles = fingerprint::Shingles::default();
-    for (paragraph, rule) in paragraphs.iter().zip(stripped) {
+    for (normalized, rule) in normalized.iter().zip(stripped) {
         match rule {
             Some(rule) => {
                 candidates.push(Candidate::Boilerplate(rule));
                 shingle_counts.push(0);
             }
             None => {
-                let normalized = fingerprint::normalize(paragraph);
-                candidates.push(Candidate::Text(fingerprint::hash(&normalized)));
-                fingerprint::shingles(&normalized, config.shingle_width, &mut shingles);
-                sketch.add(&shingles.hashes);
+                candidates.push(Candidate::Text(fingerprint::hash(normalized)));
+                // Exact matching needs no shingles.
+                if config.near_duplicates {
+                    fingerprint::shingles(normalized, config.shingle_width, &mut shingles);
+                    sketch.add(&shingles.hashes);
+                }
                 shingle_counts.push(shingles.len() as u32);
             }
         }

@@ -331,10 +331,21 @@ impl Stripper {
 
     /// The rule matching one paragraph on its own, if any.
     pub fn match_paragraph(&self, text: &str) -> Option<&'static Rule> {
-        let key = normalize(text);
-        let key = strip_list_marker(&key);
-        let words = key.split(' ').count();
-        if key.is_empty() || words > self.max_words {
+        self.match_normalized(&normalize(text))
+    }
+
+    /// [`Stripper::match_paragraph`] for a paragraph already normalised
+    /// ([`crate::fingerprint::normalize`]).
+    pub fn match_normalized(&self, normalized: &str) -> Option<&'static Rule> {
+        let key = strip_list_marker(normalized);
+        if key.is_empty() {
+            return None;
+        }
+        // Normalised text has one space between words.
+        let words = key.bytes().filter(|&b| b == b' ').count() + 1;
+        // Most paragraphs match no rule; asking whether any matches is much
+        // cheaper than asking which.
+        if words > self.max_words || !self.set.is_match(key) {
             return None;
         }
         self.set
@@ -347,11 +358,28 @@ impl Stripper {
     /// The verdict for every paragraph of one document: `Some(rule name)`
     /// for boilerplate, `None` for a paragraph that stays.
     pub fn strip(&self, paragraphs: &[&str]) -> Vec<Option<&'static str>> {
+        let normalized: Vec<String> = if self.enabled {
+            paragraphs.iter().map(|p| normalize(p)).collect()
+        } else {
+            Vec::new()
+        };
+        self.strip_normalized(paragraphs, &normalized)
+    }
+
+    /// [`Stripper::strip`] given the normalised text of each paragraph as
+    /// well (the pipeline normalises once, for stripping and fingerprints).
+    pub fn strip_normalized(
+        &self,
+        paragraphs: &[&str],
+        normalized: &[String],
+    ) -> Vec<Option<&'static str>> {
         if !self.enabled {
             return vec![None; paragraphs.len()];
         }
-        let matched: Vec<Option<&'static Rule>> =
-            paragraphs.iter().map(|p| self.match_paragraph(p)).collect();
+        let matched: Vec<Option<&'static Rule>> = normalized
+            .iter()
+            .map(|p| self.match_normalized(p))
+            .collect();
         let mut verdicts: Vec<Option<&'static str>> =
             matched.iter().map(|m| m.map(|r| r.name)).collect();
         for (i, rule) in matched.iter().enumerate() {
@@ -359,16 +387,18 @@ impl Stripper {
                 mark_headline_list(paragraphs, &mut verdicts, i + 1, rule.name);
             }
         }
-        if let Some((at, name)) = tail_cut(paragraphs, &matched, self.cut_min_prose_words) {
+        // Words of each paragraph that reads like prose, 0 for the others.
+        let prose: Vec<usize> = paragraphs.iter().map(|p| prose_words(p)).collect();
+        if let Some((at, name)) = tail_cut(&prose, &matched, self.cut_min_prose_words) {
             for verdict in verdicts[at + 1..].iter_mut().filter(|v| v.is_none()) {
                 *verdict = Some(name);
             }
         }
         if self.signal(TAIL_TEASER) {
-            mark_tail_teasers(paragraphs, &mut verdicts);
+            mark_tail_teasers(paragraphs, &prose, &mut verdicts);
         }
         if self.signal(SHORT_LINE_RUN) {
-            mark_short_line_runs(paragraphs, &mut verdicts);
+            mark_short_line_runs(paragraphs, normalized, &mut verdicts);
         }
         verdicts
     }
@@ -377,38 +407,34 @@ impl Stripper {
 /// The first end marker that follows enough prose: where the page below the
 /// article begins, and the rule that says so.
 fn tail_cut(
-    paragraphs: &[&str],
+    prose: &[usize],
     matched: &[Option<&'static Rule>],
     min_prose_words: usize,
 ) -> Option<(usize, &'static str)> {
     let mut prose_words = 0;
-    for (i, (text, rule)) in paragraphs.iter().zip(matched).enumerate() {
+    for (i, (&words, rule)) in prose.iter().zip(matched).enumerate() {
         match rule {
             Some(rule)
                 if rule.kind == Kind::SoftCut
-                    && prose_follows(&paragraphs[i + 1..], &matched[i + 1..]) => {}
+                    && prose_follows(&prose[i + 1..], &matched[i + 1..]) => {}
             Some(rule) if rule.kind != Kind::Line && prose_words >= min_prose_words => {
                 return Some((i, rule.name));
             }
             Some(_) => {}
-            None if is_prose(text) => prose_words += text.split_whitespace().count(),
-            None => {}
+            None => prose_words += words,
         }
     }
     None
 }
 
 /// Whether a long prose paragraph comes before the next marker.
-fn prose_follows(paragraphs: &[&str], matched: &[Option<&'static Rule>]) -> bool {
-    for (text, rule) in paragraphs.iter().zip(matched) {
+fn prose_follows(prose: &[usize], matched: &[Option<&'static Rule>]) -> bool {
+    for (&words, rule) in prose.iter().zip(matched) {
         match rule {
             Some(rule) if rule.kind != Kind::Line => return false,
             Some(_) => {}
-            None => {
-                if is_prose(text) && text.split_whitespace().count() >= SOFT_CUT_PROSE_WORDS {
-                    return true;
-                }
-            }
+            None if words >= SOFT_CUT_PROSE_WORDS => return true,
+            None => {}
         }
     }
     false
@@ -431,10 +457,10 @@ fn mark_headline_list(
     }
 }
 
-fn mark_tail_teasers(paragraphs: &[&str], verdicts: &mut [Option<&'static str>]) {
+fn mark_tail_teasers(paragraphs: &[&str], prose: &[usize], verdicts: &mut [Option<&'static str>]) {
     let Some(last_prose) = (0..paragraphs.len())
         .rev()
-        .find(|&i| verdicts[i].is_none() && is_prose(paragraphs[i]))
+        .find(|&i| verdicts[i].is_none() && prose[i] > 0)
     else {
         return;
     };
@@ -461,14 +487,18 @@ fn mark_tail_teasers(paragraphs: &[&str], verdicts: &mut [Option<&'static str>])
 /// article is inside it and stays; so does every line of a page with no
 /// article text at all (a directory, a list of places), which has no
 /// "outside".
-fn mark_short_line_runs(paragraphs: &[&str], verdicts: &mut [Option<&'static str>]) {
+fn mark_short_line_runs(
+    paragraphs: &[&str],
+    normalized: &[String],
+    verdicts: &mut [Option<&'static str>],
+) {
     let remaining: Vec<usize> = (0..paragraphs.len())
         .filter(|&i| verdicts[i].is_none())
         .collect();
     let article: Vec<usize> = remaining
         .iter()
         .copied()
-        .filter(|&i| prose::reads_like_article(paragraphs[i]))
+        .filter(|&i| prose::reads_like_article(&normalized[i]))
         .collect();
     let (Some(&first), Some(&last)) = (article.first(), article.last()) else {
         return;
@@ -537,5 +567,15 @@ pub fn is_headline(text: &str) -> bool {
 /// A paragraph that reads like article text: long enough and ending like a
 /// sentence.
 pub fn is_prose(text: &str) -> bool {
-    text.split_whitespace().count() >= PROSE_MIN_WORDS && ends_like_sentence(text)
+    prose_words(text) > 0
+}
+
+/// The words of a paragraph that reads like prose ([`is_prose`]), 0 for any
+/// other.
+fn prose_words(text: &str) -> usize {
+    if !ends_like_sentence(text) {
+        return 0;
+    }
+    let words = text.split_whitespace().count();
+    if words >= PROSE_MIN_WORDS { words } else { 0 }
 }

@@ -10,12 +10,14 @@
 //! single source that covers it.
 
 use super::Location;
-use std::collections::HashMap;
+use nohash_hasher::IntMap;
 
-/// Shingles of kept paragraphs (see the module doc).
+/// Shingles of kept paragraphs (see the module doc). The keys are xxh3
+/// hashes already, so the table uses them as they are rather than hashing
+/// them again.
 #[derive(Debug, Default)]
 pub struct ShingleIndex {
-    holders: HashMap<u64, (u32, u32)>,
+    holders: IntMap<u64, (u32, u32)>,
 }
 
 impl ShingleIndex {
@@ -43,26 +45,24 @@ impl ShingleIndex {
     /// Up to `n` kept paragraphs that hold the most of `shingles`, most
     /// first; on a tie, the first in input order.
     pub fn sources(&self, shingles: &[u64], n: usize) -> Vec<Location> {
-        let mut hits: Vec<(u32, u32)> = shingles
-            .iter()
-            .filter_map(|h| self.holders.get(h).copied())
-            .collect();
-        hits.sort_unstable();
-        let mut counted: Vec<(usize, (u32, u32))> = hits
-            .chunk_by(|a, b| a == b)
-            .map(|run| (run.len(), run[0]))
-            .collect();
-        // A stable sort: equal counts stay in location order.
-        counted.sort_by_key(|&(count, _)| std::cmp::Reverse(count));
-        counted
-            .into_iter()
-            .take(n)
-            .map(|(_, (doc, para))| Location {
-                doc: doc as usize,
-                para: para as usize,
-            })
-            .collect()
+        let holders: Vec<Option<Location>> = shingles.iter().map(|&h| self.holder(h)).collect();
+        top_holders(&holders, n)
     }
+}
+
+/// Up to `n` paragraphs that appear most often in `holders` (the holder of
+/// each shingle of a paragraph, `None` where no kept paragraph has it), most
+/// first; on a tie, the first in input order.
+pub fn top_holders(holders: &[Option<Location>], n: usize) -> Vec<Location> {
+    let mut hits: Vec<Location> = holders.iter().flatten().copied().collect();
+    hits.sort_unstable();
+    let mut counted: Vec<(usize, Location)> = hits
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run.len(), run[0]))
+        .collect();
+    // A stable sort: equal counts stay in location order.
+    counted.sort_by_key(|&(count, _)| std::cmp::Reverse(count));
+    counted.into_iter().take(n).map(|(_, at)| at).collect()
 }
 
 #[cfg(test)]
