@@ -32,7 +32,8 @@
 
 pub mod minhash;
 
-use unicode_normalization::UnicodeNormalization;
+use std::cell::RefCell;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// The seed of every xxh3 hash `dedupe` computes. Changing it changes every
@@ -58,8 +59,14 @@ pub fn normalize(text: &str) -> String {
         out.push(fold(c));
     };
     if text.is_ascii() {
+        // NFKC leaves ASCII as it is, and ASCII lower-cases to ASCII.
         for c in text.chars() {
             push(c.to_ascii_lowercase(), &mut out);
+        }
+    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        // Already in NFKC (most text): skip the decomposition.
+        for c in text.chars().flat_map(char::to_lowercase) {
+            push(c, &mut out);
         }
     } else {
         for c in text.nfkc().flat_map(char::to_lowercase) {
@@ -140,27 +147,76 @@ impl Shingles {
 /// The shingles of an already normalised text, into `out` (cleared first).
 /// See the module doc for what a shingle is.
 pub fn shingles(normalized: &str, width: usize, out: &mut Shingles) {
+    thread_local! {
+        static WORDS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    }
+    let ascii = normalized.is_ascii();
+    WORDS.with_borrow_mut(|words| shingles_with(normalized, width, ascii, out, words));
+}
+
+/// [`shingles`], walking bytes when `ascii` (which the text must be) and
+/// characters otherwise.
+fn shingles_with(
+    normalized: &str,
+    width: usize,
+    ascii: bool,
+    out: &mut Shingles,
+    words: &mut Vec<u64>,
+) {
     let width = width.max(1);
     out.hashes.clear();
     out.starts.clear();
     out.width = width;
-    let mut words: Vec<u64> = Vec::new();
+    words.clear();
     // Start index in `words` of each run that shingles may not cross.
     let mut runs: Vec<usize> = vec![0];
-    let mut rest = normalized;
-    while let Some(start) = rest.find(char::is_alphanumeric) {
-        let word_and_after = &rest[start..];
-        let end = word_and_after
-            .find(|c: char| !c.is_alphanumeric())
-            .unwrap_or(word_and_after.len());
-        words.push(xxh3_64_with_seed(&word_and_after.as_bytes()[..end], SEED));
-        let after = &word_and_after[end..];
-        let gap_end = after.find(char::is_alphanumeric).unwrap_or(after.len());
+    let mut word = |word: &[u8], sentence_end: bool, words: &mut Vec<u64>| {
+        words.push(xxh3_64_with_seed(word, SEED));
         let run_start = *runs.last().unwrap_or(&0);
-        if ends_sentence(&after[..gap_end]) && words.len() - run_start >= width {
+        if sentence_end && words.len() - run_start >= width {
             runs.push(words.len());
         }
-        rest = &after[gap_end..];
+    };
+    if ascii {
+        // The same walk over bytes: in ASCII, letters and digits are
+        // `is_ascii_alphanumeric` and every character is one byte.
+        let bytes = normalized.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let end = i;
+            while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            word(
+                &bytes[start..end],
+                ends_sentence_ascii(&bytes[end..i]),
+                words,
+            );
+        }
+    } else {
+        let mut rest = normalized;
+        while let Some(start) = rest.find(char::is_alphanumeric) {
+            let word_and_after = &rest[start..];
+            let end = word_and_after
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(word_and_after.len());
+            let after = &word_and_after[end..];
+            let gap_end = after.find(char::is_alphanumeric).unwrap_or(after.len());
+            word(
+                &word_and_after.as_bytes()[..end],
+                ends_sentence(&after[..gap_end]),
+                words,
+            );
+            rest = &after[gap_end..];
+        }
     }
     out.words = words.len();
     // A run that ended exactly at the text's end, or a short tail, is not a
@@ -179,6 +235,17 @@ pub fn shingles(normalized: &str, width: usize, out: &mut Shingles) {
             out.hashes.push(xxh3_64_with_seed(&bytes, SEED));
             out.starts.push(first as u32);
         }
+    }
+}
+
+/// [`ends_sentence`] for an ASCII gap.
+fn ends_sentence_ascii(gap: &[u8]) -> bool {
+    match gap.iter().position(|b| matches!(b, b'.' | b'!' | b'?')) {
+        // The ASCII characters `char::is_whitespace` accepts.
+        Some(at) => gap[at..]
+            .iter()
+            .any(|b| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')),
+        None => false,
     }
 }
 
@@ -330,5 +397,26 @@ mod tests {
     fn empty_and_blank_normalise_to_empty() {
         assert_eq!(normalize(""), "");
         assert_eq!(normalize(" \u{a0}\t"), "");
+    }
+
+    /// Normalisation by its definition, without the shortcuts.
+    fn normalize_by_definition(text: &str) -> String {
+        let folded: String = text.nfkc().flat_map(char::to_lowercase).map(fold).collect();
+        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shortcuts_agree_with_the_definition(text in "[a-zA-Z0-9 .,!?'`\t\n\u{0b}\u{0c}\r\u{a0}\u{e9}\u{301}\u{fb01}\u{2019}\u{2013}\u{c4}\u{3c3}-]{0,80}") {
+            proptest::prop_assert_eq!(normalize(&text), normalize_by_definition(&text));
+        }
+
+        #[test]
+        fn the_ascii_walk_finds_the_same_shingles(text in "[a-zA-Z0-9 .,!?'\t\n\u{0b}\r-]{0,200}", width in 1usize..7) {
+            let (mut by_bytes, mut by_chars) = (Shingles::default(), Shingles::default());
+            shingles_with(&text, width, true, &mut by_bytes, &mut Vec::new());
+            shingles_with(&text, width, false, &mut by_chars, &mut Vec::new());
+            proptest::prop_assert_eq!(by_bytes, by_chars);
+        }
     }
 }

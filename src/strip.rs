@@ -521,7 +521,9 @@ fn mark_short_line_runs(
 /// A line of at most [`SHORT_LINE_MAX_WORDS`] words that does not end like a
 /// sentence: a menu entry, an archive month, a tag.
 fn is_short_line(text: &str) -> bool {
-    (1..=SHORT_LINE_MAX_WORDS).contains(&prose::word_count(text)) && !ends_like_sentence(text)
+    !ends_like_sentence(text)
+        && prose::has_words(text, 1)
+        && !prose::has_words(text, SHORT_LINE_MAX_WORDS + 1)
 }
 
 /// A paragraph shaped like page furniture rather than text: no sentence
@@ -529,7 +531,7 @@ fn is_short_line(text: &str) -> bool {
 /// occurs in several documents it is the site's template (the
 /// `repeated-block` signal).
 pub fn is_template_shaped(text: &str) -> bool {
-    !ends_like_sentence(text) || prose::word_count(text) < TEMPLATE_SENTENCE_MIN_WORDS
+    !ends_like_sentence(text) || !prose::has_words(text, TEMPLATE_SENTENCE_MIN_WORDS)
 }
 
 /// A sentence shorter than this many words found in several documents is

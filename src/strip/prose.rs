@@ -364,9 +364,18 @@ pub const ARTICLE_MIN_WORDS: usize = 30;
 pub const ARTICLE_MIN_FUNCTION_WORDS: f64 = 0.32;
 
 /// Words of a paragraph: runs of letters and digits.
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+fn words(text: &str) -> Box<dyn Iterator<Item = &str> + '_> {
+    if text.is_ascii() {
+        Box::new(
+            text.split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty()),
+        )
+    } else {
+        Box::new(
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty()),
+        )
+    }
 }
 
 fn is_function_word(word: &str) -> bool {
@@ -385,15 +394,14 @@ pub fn word_count(text: &str) -> usize {
     words(text).count()
 }
 
+/// Whether the paragraph has at least `n` words, counting no further.
+pub fn has_words(text: &str, n: usize) -> bool {
+    words(text).nth(n.saturating_sub(1)).is_some() || n == 0
+}
+
 /// The share of the paragraph's words that are function words.
 pub fn function_word_density(text: &str) -> f64 {
-    let (mut all, mut function) = (0usize, 0usize);
-    for word in words(text) {
-        all += 1;
-        if is_function_word(word) {
-            function += 1;
-        }
-    }
+    let (all, function) = count_function_words(text);
     if all == 0 {
         0.0
     } else {
@@ -401,12 +409,24 @@ pub fn function_word_density(text: &str) -> f64 {
     }
 }
 
+/// Words, and function words among them.
+fn count_function_words(text: &str) -> (usize, usize) {
+    let (mut all, mut function) = (0usize, 0usize);
+    for word in words(text) {
+        all += 1;
+        if is_function_word(word) {
+            function += 1;
+        }
+    }
+    (all, function)
+}
+
 /// A paragraph that is certainly article text: long and dense in function
 /// words, as running prose is and lists of names never are. Fastest on
 /// normalised (lower-case) text.
 pub fn reads_like_article(text: &str) -> bool {
-    word_count(text) >= ARTICLE_MIN_WORDS
-        && function_word_density(text) >= ARTICLE_MIN_FUNCTION_WORDS
+    let (all, function) = count_function_words(text);
+    all >= ARTICLE_MIN_WORDS && function as f64 / all as f64 >= ARTICLE_MIN_FUNCTION_WORDS
 }
 
 #[cfg(test)]
