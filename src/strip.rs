@@ -495,6 +495,19 @@ fn mark_short_line_runs(
     let remaining: Vec<usize> = (0..paragraphs.len())
         .filter(|&i| verdicts[i].is_none())
         .collect();
+    // Looking for the article only pays when there is a run long enough to
+    // remove: keeping the article's lines out can only shorten runs.
+    let shortest = SHORT_LINE_RUN_MIN_LINES.min(SHORT_LINE_RUN_MIN_LINES_AFTER);
+    let is_short: Vec<bool> = remaining
+        .iter()
+        .map(|&i| is_short_line(paragraphs[i]))
+        .collect();
+    if !is_short
+        .chunk_by(|a, b| a == b)
+        .any(|run| run[0] && run.len() >= shortest)
+    {
+        return;
+    }
     let article: Vec<usize> = remaining
         .iter()
         .copied()
