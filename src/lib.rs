@@ -164,45 +164,65 @@ pub fn run(
     let mut verdicts: Vec<Option<Vec<Verdict>>> = vec![None; docs.len()];
     let mut documents = Vec::with_capacity(docs.len());
     let indices: Vec<usize> = (0..docs.len()).collect();
-    for chunk in indices.chunks(CHUNK_DOCUMENTS) {
-        let prepared: Vec<Result<Prepared, FileError>> = pool.install(|| {
+    let chunks: Vec<&[usize]> = indices.chunks(CHUNK_DOCUMENTS).collect();
+    let prepare_chunk = |chunk: &[usize]| -> Vec<Result<Prepared, FileError>> {
+        pool.install(|| {
             chunk
                 .par_iter()
                 .map(|&i| prepare(&docs[i], doc_matches[i], config))
                 .collect()
-        });
-        let mut ready = Vec::with_capacity(chunk.len());
-        for (&i, result) in chunk.iter().zip(prepared) {
-            match result {
-                Ok(doc) => {
-                    let candidates = &docs[i].candidates;
-                    verdicts[i] = Some(match doc_matches[i] {
-                        Some(m) if config.drop_duplicate_documents => {
-                            Decider::drop_document(candidates, m.of, m.similarity as f32)
-                        }
-                        _ => decider.decide(i, candidates, &doc.shingles),
-                    });
-                    ready.push((i, doc.text));
+        })
+    };
+    // The decision is sequential; with more than one thread, the workers
+    // read and shingle the next chunk while this thread decides and writes
+    // one. With one thread, everything runs in turn on it.
+    let overlap = pool.current_num_threads() > 1;
+    let chunks = &chunks;
+    std::thread::scope(|scope| -> Result<(), Fatal> {
+        let start = |k: usize| scope.spawn(move || prepare_chunk(chunks[k]));
+        let mut next = (overlap && !chunks.is_empty()).then(|| start(0));
+        for (k, &chunk) in chunks.iter().enumerate() {
+            let prepared = match next.take() {
+                Some(handle) => handle
+                    .join()
+                    .map_err(|_| Fatal::new("a worker thread panicked"))?,
+                None => prepare_chunk(chunk),
+            };
+            next = (overlap && k + 1 < chunks.len()).then(|| start(k + 1));
+            let mut ready = Vec::with_capacity(chunk.len());
+            for (&i, result) in chunk.iter().zip(prepared) {
+                match result {
+                    Ok(doc) => {
+                        let candidates = &docs[i].candidates;
+                        verdicts[i] = Some(match doc_matches[i] {
+                            Some(m) if config.drop_duplicate_documents => {
+                                Decider::drop_document(candidates, m.of, m.similarity as f32)
+                            }
+                            _ => decider.decide(i, candidates, &doc.shingles),
+                        });
+                        ready.push((i, doc.text));
+                    }
+                    Err(err) => errors.push(err),
                 }
-                Err(err) => errors.push(err),
+            }
+            let finished: Vec<Result<DocumentReport, FileError>> = pool.install(|| {
+                ready
+                    .into_par_iter()
+                    .map(|(i, text)| {
+                        let doc_verdicts = verdicts[i].as_deref().unwrap_or_default();
+                        finish(i, &text, &docs, doc_verdicts, staging.as_ref())
+                    })
+                    .collect()
+            });
+            for result in finished {
+                match result {
+                    Ok(doc) => documents.push(doc),
+                    Err(err) => return Err(Fatal::new(err.to_string())),
+                }
             }
         }
-        let finished: Vec<Result<DocumentReport, FileError>> = pool.install(|| {
-            ready
-                .into_par_iter()
-                .map(|(i, text)| {
-                    let doc_verdicts = verdicts[i].as_deref().unwrap_or_default();
-                    finish(i, &text, &docs, doc_verdicts, staging.as_ref())
-                })
-                .collect()
-        });
-        for result in finished {
-            match result {
-                Ok(doc) => documents.push(doc),
-                Err(err) => return Err(Fatal::new(err.to_string())),
-            }
-        }
-    }
+        Ok(())
+    })?;
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     for err in &errors {
         let _ = writeln!(stderr, "error: {err}");
