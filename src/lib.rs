@@ -14,9 +14,10 @@
 //! 1. Per document, in parallel: read, segment, strip and fingerprint each
 //!    file, keeping only paragraph spans, fingerprints, boilerplate verdicts,
 //!    shingle counts and a 512-byte MinHash signature.
-//! 2. Over the corpus, in input order: paragraphs shaped like page
-//!    furniture that repeat across documents become boilerplate, and near-duplicate documents are
-//!    clustered from their signatures.
+//! 2. Over the corpus, in input order: near-duplicate documents are
+//!    clustered from their signatures (which are then freed), and
+//!    paragraphs shaped like page furniture that repeat across documents
+//!    become boilerplate.
 //! 3. Per chunk of documents: read each file again and shingle its
 //!    paragraphs (in parallel), decide exact and near-duplicate paragraphs
 //!    document by document in input order (the only sequential step), then
@@ -81,7 +82,8 @@ struct Analysis {
     body_start: usize,
     spans: Vec<Span>,
     candidates: Vec<Candidate>,
-    /// Distinct shingles of each paragraph that is not boilerplate.
+    /// Distinct shingles of each paragraph that is not boilerplate (all 0
+    /// when near-duplicates are off: exact matching needs no shingles).
     shingle_counts: Vec<u32>,
     /// Whether each paragraph is shaped like page furniture rather than
     /// prose ([`strip::is_template_shaped`]), for the `repeated-block`
