@@ -47,8 +47,8 @@ use error::{Fatal, FileError, Operation, display_path};
 use fingerprint::minhash::{Signature, Sketch};
 use rayon::prelude::*;
 use report::{
-    Destinations, DocumentGroup, DocumentMember, DocumentReport, DuplicateGroup, ParagraphRef,
-    Reason, Removal, Report, Scope, Summary,
+    Destinations, DocumentGroup, DocumentMember, DocumentReport, DocumentSpool, DuplicateGroup,
+    ParagraphRef, Reason, Removal, Report, Scope, Summary,
 };
 use segment::Span;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -163,8 +163,18 @@ pub fn run(
         min_shingles: config.min_shingles,
     });
     let mut decider = Decider::new(near);
-    let mut verdicts: Vec<Option<Vec<Verdict>>> = vec![None; docs.len()];
-    let mut documents = Vec::with_capacity(docs.len());
+    let mut tally = Tally::default();
+    let mut spool = match &config.report {
+        ReportTarget::None => DocumentSpool::discard(),
+        ReportTarget::File(path) => {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            DocumentSpool::in_dir(dir.unwrap_or(Path::new(".")))
+                .map_err(|e| Fatal::io("write", path, &e))?
+        }
+        ReportTarget::Stdout => DocumentSpool::in_dir(&std::env::temp_dir())
+            .map_err(|e| Fatal::new(format!("cannot create a temporary file: {e}")))?,
+    };
+    let want_entries = config.report != ReportTarget::None;
     let indices: Vec<usize> = (0..docs.len()).collect();
     let chunks: Vec<&[usize]> = indices.chunks(CHUNK_DOCUMENTS).collect();
     let prepare_chunk = |chunk: &[usize]| -> Vec<Result<Prepared, FileError>> {
@@ -196,30 +206,33 @@ pub fn run(
                 match result {
                     Ok(doc) => {
                         let candidates = &docs[i].candidates;
-                        verdicts[i] = Some(match doc_matches[i] {
+                        let verdicts = match doc_matches[i] {
                             Some(m) if config.drop_duplicate_documents => {
                                 Decider::drop_document(candidates, m.of, m.similarity as f32)
                             }
                             _ => decider.decide(i, candidates, &doc.shingles),
-                        });
-                        ready.push((i, doc.text));
+                        };
+                        tally.add(i, &verdicts);
+                        ready.push((i, doc.text, verdicts));
                     }
                     Err(err) => errors.push(err),
                 }
             }
-            let finished: Vec<Result<DocumentReport, FileError>> = pool.install(|| {
+            let finished: Vec<Result<Finished, FileError>> = pool.install(|| {
                 ready
                     .into_par_iter()
-                    .map(|(i, text)| {
-                        let doc_verdicts = verdicts[i].as_deref().unwrap_or_default();
-                        finish(i, &text, &docs, doc_verdicts, staging.as_ref())
+                    .map(|(i, text, verdicts)| {
+                        finish(i, &text, &docs, &verdicts, staging.as_ref(), want_entries)
                     })
                     .collect()
             });
             for result in finished {
-                match result {
-                    Ok(doc) => documents.push(doc),
-                    Err(err) => return Err(Fatal::new(err.to_string())),
+                let doc = result.map_err(|err| Fatal::new(err.to_string()))?;
+                tally.finished(&doc);
+                if let Some(json) = &doc.json {
+                    spool.push(json).map_err(|e| {
+                        Fatal::new(format!("cannot write the report's temporary file: {e}"))
+                    })?;
                 }
             }
         }
@@ -230,19 +243,11 @@ pub fn run(
         let _ = writeln!(stderr, "error: {err}");
     }
 
-    let report = build_report(
-        config,
-        &stripper,
-        &docs,
-        &verdicts,
-        &doc_matches,
-        documents,
-        errors,
-    );
+    let mut report = build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors);
     let mut to = Destinations::default();
     match &config.report {
         ReportTarget::None => {}
-        ReportTarget::Stdout => match report::write_json(&report, stdout) {
+        ReportTarget::Stdout => match report::write_json(&mut report, stdout) {
             // A reader that stops early (`| head`) is not an error.
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 return Err(Fatal::new(format!(
@@ -252,9 +257,7 @@ pub fn run(
             _ => {}
         },
         ReportTarget::File(path) => {
-            let mut json = Vec::new();
-            report::write_json(&report, &mut json).map_err(|e| Fatal::io("write", path, &e))?;
-            write::write_atomic(path, &json)?;
+            write::write_atomic_with(path, |out| report::write_json(&mut report, out))?;
             to.report = Some(display_path(path));
         }
     }
@@ -417,6 +420,65 @@ fn prepare(
     })
 }
 
+/// A document written by the second pass.
+struct Finished {
+    index: usize,
+    bytes_in: u64,
+    bytes_out: u64,
+    /// Its report entry as compact JSON, when a report is written.
+    json: Option<Vec<u8>>,
+}
+
+/// Counts and duplicate groups of the run, gathered document by document as
+/// the second pass decides them.
+#[derive(Default)]
+struct Tally {
+    summary: Summary,
+    /// Each kept paragraph that has exact copies, with the copies.
+    groups: BTreeMap<Location, Vec<Location>>,
+    /// Indices of the documents that were written.
+    finished: BTreeSet<usize>,
+}
+
+impl Tally {
+    fn add(&mut self, doc_index: usize, verdicts: &[Verdict]) {
+        let summary = &mut self.summary;
+        for (para, verdict) in verdicts.iter().enumerate() {
+            summary.paragraphs += 1;
+            match *verdict {
+                Verdict::Kept => summary.kept += 1,
+                Verdict::Boilerplate(rule) => {
+                    summary.removed_boilerplate += 1;
+                    *summary.removed_by_rule.entry(rule).or_default() += 1;
+                }
+                Verdict::Duplicate(of) => {
+                    self.groups.entry(of).or_default().push(Location {
+                        doc: doc_index,
+                        para,
+                    });
+                    if of.doc == doc_index {
+                        summary.removed_duplicate_within += 1;
+                    } else {
+                        summary.removed_duplicate_across += 1;
+                    }
+                }
+                Verdict::NearDuplicate { of, .. } if of.doc == doc_index => {
+                    summary.removed_near_duplicate_within += 1;
+                }
+                Verdict::NearDuplicate { .. } => summary.removed_near_duplicate_across += 1,
+                Verdict::DocumentDuplicate { .. } => summary.removed_duplicate_document += 1,
+            }
+        }
+    }
+
+    fn finished(&mut self, doc: &Finished) {
+        self.summary.documents += 1;
+        self.summary.bytes_in += doc.bytes_in;
+        self.summary.bytes_out += doc.bytes_out;
+        self.finished.insert(doc.index);
+    }
+}
+
 /// Second pass, one decided document: write its cleaned copy, build its
 /// report entry.
 fn finish(
@@ -425,7 +487,8 @@ fn finish(
     docs: &[Analysis],
     verdicts: &[Verdict],
     staging: Option<&write::Staging>,
-) -> Result<DocumentReport, FileError> {
+    want_entry: bool,
+) -> Result<Finished, FileError> {
     let doc = &docs[index];
     let cleaned = write::cleaned(text, doc.body_start, &doc.spans, verdicts);
     if let Some(staging) = staging {
@@ -434,6 +497,15 @@ fn finish(
             .map_err(|e| {
                 FileError::new(doc.source.name.clone(), Operation::Write, e.to_string())
             })?;
+    }
+    let bytes_out = cleaned.len() as u64;
+    if !want_entry {
+        return Ok(Finished {
+            index,
+            bytes_in: doc.bytes,
+            bytes_out,
+            json: None,
+        });
     }
     let scope = |of: Location| {
         if of.doc == index {
@@ -474,13 +546,19 @@ fn finish(
             })
         })
         .collect();
-    Ok(DocumentReport {
+    let entry = DocumentReport {
         path: doc.source.name.clone(),
         bytes_in: doc.bytes,
-        bytes_out: cleaned.len() as u64,
+        bytes_out,
         paragraphs: doc.spans.len(),
         kept: verdicts.iter().filter(|v| **v == Verdict::Kept).count(),
         removed,
+    };
+    Ok(Finished {
+        index,
+        bytes_in: doc.bytes,
+        bytes_out,
+        json: Some(entry.to_json()),
     })
 }
 
@@ -505,51 +583,17 @@ fn build_report(
     config: &Config,
     stripper: &Stripper,
     docs: &[Analysis],
-    verdicts: &[Option<Vec<Verdict>>],
+    tally: Tally,
     doc_matches: &[Option<DocumentMatch>],
-    documents: Vec<DocumentReport>,
+    documents: DocumentSpool,
     errors: Vec<FileError>,
 ) -> Report {
-    let mut summary = Summary {
-        documents: documents.len(),
-        failed: errors.len(),
-        ..Summary::default()
-    };
-    let mut groups: BTreeMap<Location, Vec<Location>> = BTreeMap::new();
-    for (doc_index, doc_verdicts) in verdicts.iter().enumerate() {
-        // A document whose second read failed is reported as an error only.
-        let Some(doc_verdicts) = doc_verdicts else {
-            continue;
-        };
-        for (para, verdict) in doc_verdicts.iter().enumerate() {
-            summary.paragraphs += 1;
-            match *verdict {
-                Verdict::Kept => summary.kept += 1,
-                Verdict::Boilerplate(rule) => {
-                    summary.removed_boilerplate += 1;
-                    *summary.removed_by_rule.entry(rule).or_default() += 1;
-                }
-                Verdict::Duplicate(of) => {
-                    groups.entry(of).or_default().push(Location {
-                        doc: doc_index,
-                        para,
-                    });
-                    if of.doc == doc_index {
-                        summary.removed_duplicate_within += 1;
-                    } else {
-                        summary.removed_duplicate_across += 1;
-                    }
-                }
-                Verdict::NearDuplicate { of, .. } if of.doc == doc_index => {
-                    summary.removed_near_duplicate_within += 1;
-                }
-                Verdict::NearDuplicate { .. } => summary.removed_near_duplicate_across += 1,
-                Verdict::DocumentDuplicate { .. } => summary.removed_duplicate_document += 1,
-            }
-        }
-    }
-    summary.bytes_in = documents.iter().map(|d| d.bytes_in).sum();
-    summary.bytes_out = documents.iter().map(|d| d.bytes_out).sum();
+    let Tally {
+        mut summary,
+        groups,
+        finished,
+    } = tally;
+    summary.failed = errors.len();
     let duplicate_groups = groups
         .into_iter()
         .map(|(kept, copies)| DuplicateGroup {
@@ -558,11 +602,10 @@ fn build_report(
             copies: copies.into_iter().map(|c| paragraph_ref(docs, c)).collect(),
         })
         .collect();
-    let finished: BTreeSet<&str> = documents.iter().map(|d| d.path.as_str()).collect();
     let mut clusters: BTreeMap<usize, Vec<DocumentMember>> = BTreeMap::new();
     for (doc_index, m) in doc_matches.iter().enumerate() {
         if let Some(m) = m
-            && finished.contains(docs[doc_index].source.name.as_str())
+            && finished.contains(&doc_index)
         {
             clusters.entry(m.kept).or_default().push(DocumentMember {
                 path: docs[doc_index].source.name.clone(),

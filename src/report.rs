@@ -6,7 +6,9 @@
 //! in input order, so two runs on the same input give the same bytes. No
 //! timestamps and no absolute paths: every path is the document's relative
 //! name (see [`crate::walk`]). Shares (similarities, thresholds) are numbers
-//! from 0 to 1, written with at most four decimals.
+//! from 0 to 1, written with at most four decimals. The object is indented,
+//! except that each entry of `documents` is one line of compact JSON (see
+//! [`DocumentSpool`]).
 //!
 //! ```text
 //! {
@@ -83,15 +85,19 @@
 //! whole file.
 
 use crate::error::FileError;
-use serde::Serialize;
+use serde::ser::{Error as _, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
+use std::path::Path;
 
 /// The version of the report format described in the module doc.
 pub const FORMAT_VERSION: u32 = 2;
 
 /// The whole JSON report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Report {
     /// Always [`FORMAT_VERSION`].
     pub format_version: u32,
@@ -101,14 +107,87 @@ pub struct Report {
     pub parameters: Parameters,
     /// Counts over the whole run.
     pub summary: Summary,
-    /// Every document read, in input order.
-    pub documents: Vec<DocumentReport>,
+    /// Every document read, in input order ([`DocumentReport`]s, spooled).
+    pub documents: DocumentSpool,
     /// Every set of paragraphs that share a fingerprint and had a copy removed.
     pub duplicate_groups: Vec<DuplicateGroup>,
     /// Every cluster of near-duplicate documents, in order of the kept one.
     pub document_groups: Vec<DocumentGroup>,
     /// Every entry that could not be processed, in input order.
     pub errors: Vec<FileError>,
+}
+
+/// The `documents` of a report: each [`DocumentReport`] is written as one
+/// line of compact JSON to an unnamed temporary file as its document
+/// finishes, and copied into the report at the end, so the report is never
+/// held in memory whole. In the report each document is one line.
+#[derive(Debug)]
+pub struct DocumentSpool {
+    file: Option<BufWriter<File>>,
+    count: usize,
+}
+
+impl DocumentSpool {
+    /// A spool in a temporary file in `dir`, deleted when the spool is.
+    pub fn in_dir(dir: &Path) -> io::Result<DocumentSpool> {
+        Ok(DocumentSpool {
+            file: Some(BufWriter::new(tempfile::tempfile_in(dir)?)),
+            count: 0,
+        })
+    }
+
+    /// A spool that keeps nothing, for a run that writes no report.
+    pub fn discard() -> DocumentSpool {
+        DocumentSpool {
+            file: None,
+            count: 0,
+        }
+    }
+
+    /// One document's entry, as made by [`DocumentReport::to_json`].
+    pub fn push(&mut self, json: &[u8]) -> io::Result<()> {
+        self.count += 1;
+        match &mut self.file {
+            Some(file) => {
+                file.write_all(json)?;
+                file.write_all(b"\n")
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// How many documents were pushed.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether none were.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Flushes the spool and rewinds it for reading.
+    fn rewind(&mut self) -> io::Result<()> {
+        if let Some(file) = &mut self.file {
+            file.flush()?;
+            file.get_mut().rewind()?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for DocumentSpool {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.count))?;
+        if let Some(file) = &self.file {
+            for line in BufReader::new(file.get_ref()).split(b'\n') {
+                let line = line.map_err(S::Error::custom)?;
+                let raw: &RawValue = serde_json::from_slice(&line).map_err(S::Error::custom)?;
+                seq.serialize_element(raw)?;
+            }
+        }
+        seq.end()
+    }
 }
 
 /// Name and version of the tool.
@@ -337,6 +416,13 @@ pub struct DocumentMember {
     pub matches: String,
 }
 
+impl DocumentReport {
+    /// The entry as one line of compact JSON, for a [`DocumentSpool`].
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("a document entry serialises")
+    }
+}
+
 /// A share rounded to four decimals, as the report writes them.
 pub fn rounded(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
@@ -361,9 +447,12 @@ pub fn excerpt(text: &str) -> String {
 }
 
 /// Writes the report as pretty JSON with a final newline.
-pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    out.write_all(b"\n")
+pub fn write_json(report: &mut Report, out: &mut dyn Write) -> io::Result<()> {
+    report.documents.rewind()?;
+    let mut out = BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, report)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// Where the run's outputs went, for the human summary.

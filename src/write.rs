@@ -17,7 +17,7 @@ use crate::decide::Verdict;
 use crate::error::{Fatal, join_relative};
 use crate::segment::Span;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// The cleaned text of one document (see the module doc).
@@ -135,8 +135,21 @@ impl Drop for Staging {
 /// Writes `contents` to `path` through a temporary file and a rename, so
 /// `path` holds either its old contents or the new ones.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Fatal> {
+    write_atomic_with(path, |out| out.write_all(contents))
+}
+
+/// [`write_atomic`] for contents that `write` produces bit by bit into the
+/// temporary file.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Fatal> {
     let tmp = sibling(path, "dedupe-tmp");
-    fs::write(&tmp, contents).map_err(|e| {
+    let written = fs::File::create(&tmp).and_then(|mut file| {
+        write(&mut file)?;
+        file.flush()
+    });
+    written.map_err(|e| {
         let _ = fs::remove_file(&tmp);
         Fatal::io("write", path, &e)
     })?;
