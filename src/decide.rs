@@ -34,8 +34,16 @@
 //!   can be pieced together entirely from stock phrases ("has been ruled
 //!   out of", "Saturday's Six Nations clash") that each occur somewhere
 //!   earlier; such a paragraph is new, and no one or two paragraphs cover
-//!   it. A shingle counts for the first kept paragraph that had it (see
-//!   [`index`]).
+//!   it.
+//!
+//! How the sources are found: only a sample of each kept paragraph's
+//! shingles, its *anchors*, is indexed (see [`index`]), each naming the
+//! first kept paragraph that had it. A new paragraph looks up all its
+//! shingles; the two kept paragraphs named most often are its candidate
+//! sources. When enough of the paragraph's own anchors ([`PREFILTER`]) point
+//! at them, their full shingles are fetched (the most recent
+//! [`RECENT_PARAGRAPHS`] kept paragraphs are held in memory, older ones are
+//! read again from their documents) and the coverage is counted exactly.
 //!
 //! Paragraphs with fewer than `min_shingles` shingles (default 3: a
 //! one-sentence paragraph of fewer than seven words, or two short sentences
@@ -65,8 +73,10 @@ pub mod documents;
 pub mod index;
 
 use crate::fingerprint::Shingles;
-use index::ShingleIndex;
+use index::AnchorIndex;
 use nohash_hasher::IntMap;
+use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
 use std::collections::hash_map::Entry;
 
 /// Where a paragraph is: the document's index in input order and the
@@ -134,7 +144,11 @@ pub struct NearParams {
 #[derive(Debug)]
 pub struct Decider {
     first_seen: IntMap<u64, Location>,
-    near: Option<(NearParams, ShingleIndex)>,
+    near: Option<(NearParams, AnchorIndex)>,
+    /// Shingles of the most recently kept paragraphs, so that a source among
+    /// them need not be read again.
+    recent: FxHashMap<Location, Vec<u64>>,
+    recent_order: VecDeque<Location>,
 }
 
 impl Decider {
@@ -143,7 +157,9 @@ impl Decider {
     pub fn new(near: Option<NearParams>) -> Decider {
         Decider {
             first_seen: IntMap::default(),
-            near: near.map(|p| (p, ShingleIndex::default())),
+            near: near.map(|p| (p, AnchorIndex::default())),
+            recent: FxHashMap::default(),
+            recent_order: VecDeque::new(),
         }
     }
 
@@ -151,11 +167,16 @@ impl Decider {
     /// already decided. `shingles[i]` are the shingles of paragraph `i`
     /// (empty, or missing, for boilerplate or when near-duplicate matching
     /// is off).
+    ///
+    /// `read_shingles` gives the shingle hashes of an earlier kept paragraph
+    /// (by reading its document again) when a candidate source is no longer
+    /// among the [`RECENT_PARAGRAPHS`] whose shingles are kept in memory.
     pub fn decide(
         &mut self,
         doc: usize,
         candidates: &[Candidate],
         shingles: &[Shingles],
+        read_shingles: &mut dyn FnMut(Location) -> Vec<u64>,
     ) -> Vec<Verdict> {
         let none = Shingles::default();
         let mut verdicts = Vec::with_capacity(candidates.len());
@@ -177,13 +198,26 @@ impl Decider {
             };
             let shingles = shingles.get(para).unwrap_or(&none);
             if let Some((params, index)) = &mut self.near {
-                if shingles.len() >= params.min_shingles.max(1)
-                    && let Some((of, similarity)) = near_match(index, shingles, params)
+                let (recent, near_params) = (&self.recent, *params);
+                let mut source_shingles = |at: Location, into: &mut Vec<u64>| match recent.get(&at)
+                {
+                    Some(hashes) => into.extend_from_slice(hashes),
+                    None => into.extend(read_shingles(at)),
+                };
+                if shingles.len() >= near_params.min_shingles.max(1)
+                    && let Some((of, similarity)) =
+                        near_match(index, shingles, &near_params, &mut source_shingles)
                 {
                     verdicts.push(Verdict::NearDuplicate { of, similarity });
                     continue;
                 }
-                index.insert(&shingles.hashes, at);
+                index.insert(shingles, at);
+                remember(
+                    &mut self.recent,
+                    &mut self.recent_order,
+                    at,
+                    &shingles.hashes,
+                );
             }
             slot.insert(at);
             verdicts.push(Verdict::Kept);
@@ -205,26 +239,65 @@ impl Decider {
     }
 }
 
+/// Keeps the shingles of a kept paragraph among the recent ones.
+fn remember(
+    recent: &mut FxHashMap<Location, Vec<u64>>,
+    order: &mut VecDeque<Location>,
+    at: Location,
+    hashes: &[u64],
+) {
+    if hashes.is_empty() {
+        return;
+    }
+    if order.len() == RECENT_PARAGRAPHS
+        && let Some(oldest) = order.pop_front()
+    {
+        recent.remove(&oldest);
+    }
+    recent.insert(at, hashes.to_vec());
+    order.push_back(at);
+}
+
+/// Share of a paragraph's own anchors that must point at its candidate
+/// sources before they are read again and its coverage counted. A true
+/// near-duplicate has most of its anchors in its source (a window that the
+/// edit does not touch has the same smallest shingle in both); a paragraph
+/// that merely shares a stock phrase has one.
+pub const PREFILTER: f64 = 0.25;
+
+/// Kept paragraphs whose shingles the decision keeps in memory; an older
+/// candidate source is read again from its document.
+pub const RECENT_PARAGRAPHS: usize = 16_384;
+
 /// The source and coverage of a near-duplicate, or `None` for a paragraph
-/// that is not one.
+/// that is not one. The anchors in `index` name the candidate sources; the
+/// coverage is then counted on their full shingles.
 fn near_match(
-    index: &ShingleIndex,
+    index: &AnchorIndex,
     shingles: &Shingles,
     params: &NearParams,
+    source_shingles: &mut dyn FnMut(Location, &mut Vec<u64>),
 ) -> Option<(Location, f32)> {
-    // One look-up per shingle answers both questions below.
     let holders: Vec<Option<Location>> = shingles.hashes.iter().map(|&h| index.holder(h)).collect();
-    // Coverage by all kept text bounds coverage by any two paragraphs of it,
-    // and costs no counting: most paragraphs stop here.
-    if shingles.coverage_at(|i| holders[i].is_some()) < params.threshold {
+    let sources = index::top_holders(&holders, MAX_SOURCES);
+    let &of = sources.first()?;
+    // Reading sources again costs a file read each: first ask whether the
+    // paragraph's own anchors point at them often enough to be worth it.
+    let own = index::anchors(shingles);
+    let pointing = own
+        .iter()
+        .filter(|&&h| index.holder(h).is_some_and(|at| sources.contains(&at)))
+        .count();
+    if (pointing as f64) < PREFILTER * own.len() as f64 {
         return None;
     }
-    let sources = index::top_holders(&holders, MAX_SOURCES);
-    let sourced = shingles.coverage_at(|i| holders[i].is_some_and(|at| sources.contains(&at)));
-    match sources.first() {
-        Some(&of) if sourced >= params.threshold => Some((of, sourced as f32)),
-        _ => None,
+    let mut present: Vec<u64> = Vec::new();
+    for &at in &sources {
+        source_shingles(at, &mut present);
     }
+    present.sort_unstable();
+    let sourced = shingles.coverage(|h| present.binary_search(&h).is_ok());
+    (sourced >= params.threshold).then_some((of, sourced as f32))
 }
 
 #[cfg(test)]
@@ -240,8 +313,8 @@ mod tests {
     #[test]
     fn first_copy_in_input_order_is_kept_within_and_across() {
         let mut d = exact_only();
-        let first = d.decide(0, &[Text(1), Text(2), Text(1)], &[]);
-        let second = d.decide(1, &[Text(2), Text(3)], &[]);
+        let first = d.decide(0, &[Text(1), Text(2), Text(1)], &[], &mut no_source);
+        let second = d.decide(1, &[Text(2), Text(3)], &[], &mut no_source);
         let at = |doc, para| Verdict::Duplicate(Location { doc, para });
         assert_eq!(first, [Verdict::Kept, Verdict::Kept, at(0, 0)]);
         assert_eq!(second, [at(0, 1), Verdict::Kept]);
@@ -250,7 +323,12 @@ mod tests {
     #[test]
     fn boilerplate_is_never_a_first_copy() {
         let mut d = exact_only();
-        let v = d.decide(0, &[Boilerplate("share-buttons"), Text(7), Text(7)], &[]);
+        let v = d.decide(
+            0,
+            &[Boilerplate("share-buttons"), Text(7), Text(7)],
+            &[],
+            &mut no_source,
+        );
         assert_eq!(
             v,
             [
@@ -263,26 +341,32 @@ mod tests {
 
     /// Decides documents given as lists of paragraphs, with near-duplicate
     /// matching at the default settings.
+    fn no_source(_: Location) -> Vec<u64> {
+        unreachable!("exact matching reads no sources")
+    }
+
+    fn shingled(p: &str) -> Shingles {
+        let mut s = Shingles::default();
+        shingles(&normalize(p), 5, &mut s);
+        s
+    }
+
     fn decide_texts(docs: &[&[&str]]) -> Vec<Vec<Verdict>> {
         let params = NearParams {
             threshold: 0.8,
             min_shingles: 3,
         };
         let mut d = Decider::new(Some(params));
+        // Sources come from the texts themselves, as the pipeline reads them
+        // again from their documents.
+        let mut read_again = |at: Location| shingled(docs[at.doc][at.para]).hashes;
         docs.iter()
             .enumerate()
             .map(|(i, paras)| {
                 let candidates: Vec<Candidate> =
                     paras.iter().map(|p| Text(hash(&normalize(p)))).collect();
-                let sh: Vec<Shingles> = paras
-                    .iter()
-                    .map(|p| {
-                        let mut s = Shingles::default();
-                        shingles(&normalize(p), 5, &mut s);
-                        s
-                    })
-                    .collect();
-                d.decide(i, &candidates, &sh)
+                let sh: Vec<Shingles> = paras.iter().map(|p| shingled(p)).collect();
+                d.decide(i, &candidates, &sh, &mut read_again)
             })
             .collect()
     }
@@ -358,5 +442,36 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn sources_are_fetched_only_when_the_anchors_point_at_them() {
+        let params = NearParams {
+            threshold: 0.8,
+            min_shingles: 3,
+        };
+        let mut index = AnchorIndex::default();
+        let kept = Location { doc: 0, para: 0 };
+        index.insert(&shingled(A), kept);
+        let fetched = std::cell::RefCell::new(Vec::new());
+        let mut fetch = |at: Location, into: &mut Vec<u64>| {
+            fetched.borrow_mut().push(at);
+            into.extend(shingled(A).hashes);
+        };
+        let edited = shingled(&A.replace("three", "two"));
+        let found = near_match(&index, &edited, &params, &mut fetch);
+        assert!(matches!(found, Some((at, _)) if at == kept), "{found:?}");
+        assert_eq!(*fetched.borrow(), [kept]);
+        // A new paragraph that opens like the kept one: one of its anchors
+        // points there, too few to read the kept paragraph again.
+        fetched.borrow_mut().clear();
+        let other = shingled(
+            "The regional council voted on Tuesday to approve a new cycle lane along the \
+             river. Work on the lane will start in the spring and take about six months to \
+             finish, officials said. Residents who live near the bridge had asked for it for \
+             years, after a cyclist was injured there in a crash with a delivery van.",
+        );
+        assert_eq!(near_match(&index, &other, &params, &mut fetch), None);
+        assert!(fetched.borrow().is_empty(), "{fetched:?}");
     }
 }

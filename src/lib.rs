@@ -210,7 +210,9 @@ pub fn run(
                             Some(m) if config.drop_duplicate_documents => {
                                 Decider::drop_document(candidates, m.of, m.similarity as f32)
                             }
-                            _ => decider.decide(i, candidates, &doc.shingles),
+                            _ => decider.decide(i, candidates, &doc.shingles, &mut |at| {
+                                read_shingles(&docs, at, config)
+                            }),
                         };
                         tally.add(i, &verdicts);
                         ready.push((i, doc.text, verdicts));
@@ -418,6 +420,23 @@ fn prepare(
         text: text.text,
         shingles,
     })
+}
+
+/// The shingle hashes of paragraph `at`, read again from its document: a
+/// candidate source of a near-duplicate that is no longer in the decision's
+/// memory. A document that cannot be read again, or changed, gives none.
+fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
+    let doc = &docs[at.doc];
+    let Ok(text) = read::read(&doc.source.name, &doc.source.path) else {
+        return Vec::new();
+    };
+    if xxh3_64(text.text.as_bytes()) != doc.checksum {
+        return Vec::new();
+    }
+    let normalized = fingerprint::normalize(doc.spans[at.para].of(&text.text));
+    let mut shingles = fingerprint::Shingles::default();
+    fingerprint::shingles(&normalized, config.shingle_width, &mut shingles);
+    shingles.hashes
 }
 
 /// A document written by the second pass.

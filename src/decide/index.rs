@@ -1,53 +1,108 @@
-//! The shingles of kept paragraphs, and which paragraph had each first.
+//! Anchors of kept paragraphs, and which paragraph had each first.
 //!
-//! Near-duplicate matching asks two questions of the text kept so far: is
-//! this shingle in it, and which kept paragraph holds it. One map answers
-//! both: every shingle of every kept paragraph, to the first kept paragraph
-//! that had it (12 bytes of key and value per distinct shingle, about 20
-//! with the table's overhead). A shingle that many paragraphs share, a stock
-//! phrase, names only the first of them, so a paragraph pieced together
-//! from stock phrases spreads its hits over many paragraphs and has no
-//! single source that covers it.
+//! Near-duplicate matching needs, for a new paragraph, the one or two kept
+//! paragraphs that share the most text with it. Indexing every shingle of
+//! every kept paragraph would cost memory in proportion to the corpus
+//! (about 28 bytes a shingle in a hash map, gigabytes for a gigabyte of
+//! text), so only *anchors* are indexed: the shingles chosen by winnowing.
+//! In each window of [`WINDOW`] consecutive shingles of a run (shingles stop
+//! at sentence ends; a shorter run is one window) the smallest hash is an
+//! anchor, and so are the first and last shingles of each run. The choice
+//! depends on the text alone, so two paragraphs that share a run of
+//! [`WINDOW`] shingles share an anchor; a sentence edited in one place keeps
+//! its first or its last shingle, and usually its smallest. About one
+//! shingle in four or five is an anchor.
+//!
+//! A new paragraph looks up every one of its shingles; the kept paragraphs
+//! that hold the most of them are its candidate sources, and the decision
+//! is then made on their full shingles (see [`crate::decide`]). Each anchor
+//! names the first kept paragraph that had it, so a stock phrase shared by
+//! many paragraphs counts for one of them only.
+//!
+//! An entry is the low 32 bits of the anchor's hash and a 32-bit paragraph
+//! number: 8 bytes, about 13 with the table's slack. Two anchors that agree
+//! in their low 32 bits only make a wrong candidate, which the check on
+//! full shingles then rejects.
 
 use super::Location;
-use nohash_hasher::IntMap;
+use crate::fingerprint::Shingles;
+use rustc_hash::FxHashMap;
 
-/// Shingles of kept paragraphs (see the module doc). The keys are xxh3
-/// hashes already, so the table uses them as they are rather than hashing
-/// them again.
+/// Shingles per winnowing window (see the module doc).
+pub const WINDOW: usize = 16;
+
+/// Anchors of kept paragraphs (see the module doc).
 #[derive(Debug, Default)]
-pub struct ShingleIndex {
-    holders: IntMap<u64, (u32, u32)>,
+pub struct AnchorIndex {
+    /// Low 32 bits of an anchor's hash, to the number of the first kept
+    /// paragraph that had it.
+    anchors: FxHashMap<u32, u32>,
+    /// Kept paragraphs by number: document and paragraph index.
+    kept: Vec<(u32, u32)>,
 }
 
-impl ShingleIndex {
-    /// Whether a kept paragraph had `shingle`.
-    pub fn contains(&self, shingle: u64) -> bool {
-        self.holders.contains_key(&shingle)
-    }
-
-    /// Adds the shingles of the kept paragraph `at`.
-    pub fn insert(&mut self, shingles: &[u64], at: Location) {
-        let compact = (at.doc as u32, at.para as u32);
-        for &h in shingles {
-            self.holders.entry(h).or_insert(compact);
+impl AnchorIndex {
+    /// Adds the anchors of the kept paragraph `at`.
+    pub fn insert(&mut self, shingles: &Shingles, at: Location) {
+        let number = self.kept.len() as u32;
+        self.kept.push((at.doc as u32, at.para as u32));
+        for anchor in anchors(shingles) {
+            self.anchors.entry(anchor as u32).or_insert(number);
         }
     }
 
-    /// The first kept paragraph that had `shingle`.
+    /// The first kept paragraph that had `shingle` as an anchor.
     pub fn holder(&self, shingle: u64) -> Option<Location> {
-        self.holders.get(&shingle).map(|&(doc, para)| Location {
-            doc: doc as usize,
-            para: para as usize,
+        self.anchors.get(&(shingle as u32)).map(|&number| {
+            let (doc, para) = self.kept[number as usize];
+            Location {
+                doc: doc as usize,
+                para: para as usize,
+            }
         })
     }
 
-    /// Up to `n` kept paragraphs that hold the most of `shingles`, most
-    /// first; on a tie, the first in input order.
-    pub fn sources(&self, shingles: &[u64], n: usize) -> Vec<Location> {
-        let holders: Vec<Option<Location>> = shingles.iter().map(|&h| self.holder(h)).collect();
-        top_holders(&holders, n)
+    /// How many anchors are indexed.
+    pub fn len(&self) -> usize {
+        self.anchors.len()
     }
+
+    /// Whether none are.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+}
+
+/// The anchors of a paragraph's shingles (see the module doc), in text
+/// order, each once.
+pub fn anchors(shingles: &Shingles) -> Vec<u64> {
+    let mut chosen: Vec<usize> = Vec::new();
+    let starts = &shingles.starts;
+    let mut run_start = 0;
+    while run_start < starts.len() {
+        // A run: shingles whose first words follow one another.
+        let mut run_end = run_start + 1;
+        while run_end < starts.len() && starts[run_end] == starts[run_end - 1] + 1 {
+            run_end += 1;
+        }
+        // The first and last shingles of the run, and the smallest of each
+        // window.
+        chosen.push(run_start);
+        let window = WINDOW.min(run_end - run_start);
+        for first in run_start..=run_end - window {
+            let smallest = (first..first + window)
+                .min_by_key(|&i| shingles.hashes[i])
+                .unwrap_or(first);
+            if chosen.last() != Some(&smallest) {
+                chosen.push(smallest);
+            }
+        }
+        chosen.push(run_end - 1);
+        run_start = run_end;
+    }
+    chosen.sort_unstable();
+    chosen.dedup();
+    chosen.into_iter().map(|i| shingles.hashes[i]).collect()
 }
 
 /// Up to `n` paragraphs that appear most often in `holders` (the holder of
@@ -68,31 +123,68 @@ pub fn top_holders(holders: &[Option<Location>], n: usize) -> Vec<Location> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fingerprint::{normalize, shingles};
 
     fn at(doc: usize, para: usize) -> Location {
         Location { doc, para }
     }
 
+    fn shingled(text: &str) -> Shingles {
+        let mut out = Shingles::default();
+        shingles(&normalize(text), 5, &mut out);
+        out
+    }
+
+    const LONG: &str = "The council said on Monday that it would not be able to open the new \
+        library before the end of the year because the builders had found asbestos in the \
+        roof of the old town hall and the work had to stop while specialists removed it";
+
     #[test]
-    fn shingles_name_their_first_holder() {
-        let mut index = ShingleIndex::default();
-        index.insert(&[1, 2, 3], at(0, 0));
-        index.insert(&[3, 4], at(1, 2));
-        assert!(index.contains(4));
-        assert!(!index.contains(5));
-        assert_eq!(index.holder(3), Some(at(0, 0)));
-        assert_eq!(index.holder(4), Some(at(1, 2)));
-        assert_eq!(index.holder(5), None);
+    fn every_window_has_an_anchor_and_few_shingles_are_anchors() {
+        let s = shingled(LONG);
+        let chosen = anchors(&s);
+        assert!(!chosen.is_empty());
+        assert!(
+            chosen.len() * 4 < s.len(),
+            "{} of {}",
+            chosen.len(),
+            s.len()
+        );
+        for window in s.hashes.windows(WINDOW) {
+            assert!(window.iter().any(|h| chosen.contains(h)));
+        }
     }
 
     #[test]
-    fn sources_count_hits_and_break_ties_by_location() {
-        let mut index = ShingleIndex::default();
-        index.insert(&[4, 8, 12, 16], at(0, 1));
-        index.insert(&[20, 24, 28, 32], at(0, 0));
-        assert_eq!(index.sources(&[4, 8, 20], 1), [at(0, 1)]);
-        assert_eq!(index.sources(&[4, 8, 20], 2), [at(0, 1), at(0, 0)]);
-        assert_eq!(index.sources(&[4, 20], 2), [at(0, 0), at(0, 1)]);
-        assert_eq!(index.sources(&[5, 6, 7], 2), []);
+    fn a_short_run_has_its_ends_and_its_smallest_shingle_as_anchors() {
+        let s = shingled("Ministers from both sides will meet again in Geneva next week.");
+        let smallest = *s.hashes.iter().min().unwrap();
+        let mut expected = vec![s.hashes[0], smallest, s.hashes[s.len() - 1]];
+        expected.sort_by_key(|h| s.hashes.iter().position(|x| x == h));
+        expected.dedup();
+        assert_eq!(anchors(&s), expected);
+        assert!(anchors(&Shingles::default()).is_empty());
+    }
+
+    #[test]
+    fn shared_text_shares_anchors_and_names_the_first_holder() {
+        let mut index = AnchorIndex::default();
+        index.insert(&shingled(LONG), at(0, 0));
+        index.insert(&shingled(LONG), at(1, 0));
+        let edited = shingled(&LONG.replace("Monday", "Tuesday"));
+        let holders: Vec<Option<Location>> =
+            edited.hashes.iter().map(|&h| index.holder(h)).collect();
+        assert_eq!(top_holders(&holders, 2), [at(0, 0)]);
+        let other = shingled("A completely different paragraph about the weather in the hills.");
+        assert!(other.hashes.iter().all(|&h| index.holder(h).is_none()));
+    }
+
+    #[test]
+    fn top_holders_count_hits_and_break_ties_by_location() {
+        let (a, b) = (Some(at(0, 1)), Some(at(0, 0)));
+        assert_eq!(top_holders(&[a, a, b], 1), [at(0, 1)]);
+        assert_eq!(top_holders(&[a, a, b], 2), [at(0, 1), at(0, 0)]);
+        assert_eq!(top_holders(&[a, b], 2), [at(0, 0), at(0, 1)]);
+        assert_eq!(top_holders(&[None, None], 2), []);
     }
 }
