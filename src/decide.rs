@@ -143,7 +143,8 @@ pub struct NearParams {
 /// Decides documents one at a time, in input order.
 #[derive(Debug)]
 pub struct Decider {
-    first_seen: IntMap<u64, Location>,
+    /// Fingerprint to the kept paragraph (document, paragraph) that had it.
+    first_seen: IntMap<u64, (u32, u32)>,
     near: Option<(NearParams, AnchorIndex)>,
     /// Shingles of the most recently kept paragraphs, so that a source among
     /// them need not be read again.
@@ -161,6 +162,14 @@ impl Decider {
             recent: FxHashMap::default(),
             recent_order: VecDeque::new(),
         }
+    }
+    /// [`Decider::new`] with room for `paragraphs` fingerprints from the
+    /// start, so that the table is not rebuilt (and briefly held twice) as
+    /// it grows.
+    pub fn with_capacity(near: Option<NearParams>, paragraphs: usize) -> Decider {
+        let mut decider = Decider::new(near);
+        decider.first_seen.reserve(paragraphs);
+        decider
     }
 
     /// The verdicts for document `doc`, which must come after every document
@@ -191,7 +200,11 @@ impl Decider {
             };
             let slot = match self.first_seen.entry(hash) {
                 Entry::Occupied(first) => {
-                    verdicts.push(Verdict::Duplicate(*first.get()));
+                    let (doc, para) = *first.get();
+                    verdicts.push(Verdict::Duplicate(Location {
+                        doc: doc as usize,
+                        para: para as usize,
+                    }));
                     continue;
                 }
                 Entry::Vacant(slot) => slot,
@@ -204,14 +217,20 @@ impl Decider {
                     Some(hashes) => into.extend_from_slice(hashes),
                     None => into.extend(read_shingles(at)),
                 };
+                let anchors = index::anchors(shingles);
                 if shingles.len() >= near_params.min_shingles.max(1)
-                    && let Some((of, similarity)) =
-                        near_match(index, shingles, &near_params, &mut source_shingles)
+                    && let Some((of, similarity)) = near_match(
+                        index,
+                        shingles,
+                        &anchors,
+                        &near_params,
+                        &mut source_shingles,
+                    )
                 {
                     verdicts.push(Verdict::NearDuplicate { of, similarity });
                     continue;
                 }
-                index.insert(shingles, at);
+                index.insert(&anchors, at);
                 remember(
                     &mut self.recent,
                     &mut self.recent_order,
@@ -219,7 +238,7 @@ impl Decider {
                     &shingles.hashes,
                 );
             }
-            slot.insert(at);
+            slot.insert((doc as u32, para as u32));
             verdicts.push(Verdict::Kept);
         }
         verdicts
@@ -275,6 +294,7 @@ pub const RECENT_PARAGRAPHS: usize = 16_384;
 fn near_match(
     index: &AnchorIndex,
     shingles: &Shingles,
+    own: &[u64],
     params: &NearParams,
     source_shingles: &mut dyn FnMut(Location, &mut Vec<u64>),
 ) -> Option<(Location, f32)> {
@@ -283,7 +303,6 @@ fn near_match(
     let &of = sources.first()?;
     // Reading sources again costs a file read each: first ask whether the
     // paragraph's own anchors point at them often enough to be worth it.
-    let own = index::anchors(shingles);
     let pointing = own
         .iter()
         .filter(|&&h| index.holder(h).is_some_and(|at| sources.contains(&at)))
@@ -305,6 +324,7 @@ mod tests {
     use super::*;
     use crate::fingerprint::{hash, normalize, shingles};
     use Candidate::{Boilerplate, Text};
+    use index::anchors;
 
     fn exact_only() -> Decider {
         Decider::new(None)
@@ -452,14 +472,14 @@ mod tests {
         };
         let mut index = AnchorIndex::default();
         let kept = Location { doc: 0, para: 0 };
-        index.insert(&shingled(A), kept);
+        index.insert(&anchors(&shingled(A)), kept);
         let fetched = std::cell::RefCell::new(Vec::new());
         let mut fetch = |at: Location, into: &mut Vec<u64>| {
             fetched.borrow_mut().push(at);
             into.extend(shingled(A).hashes);
         };
         let edited = shingled(&A.replace("three", "two"));
-        let found = near_match(&index, &edited, &params, &mut fetch);
+        let found = near_match(&index, &edited, &anchors(&edited), &params, &mut fetch);
         assert!(matches!(found, Some((at, _)) if at == kept), "{found:?}");
         assert_eq!(*fetched.borrow(), [kept]);
         // A new paragraph that opens like the kept one: one of its anchors
@@ -471,7 +491,10 @@ mod tests {
              finish, officials said. Residents who live near the bridge had asked for it for \
              years, after a cyclist was injured there in a crash with a delivery van.",
         );
-        assert_eq!(near_match(&index, &other, &params, &mut fetch), None);
+        assert_eq!(
+            near_match(&index, &other, &anchors(&other), &params, &mut fetch),
+            None
+        );
         assert!(fetched.borrow().is_empty(), "{fetched:?}");
     }
 }

@@ -156,13 +156,22 @@ pub fn run(
     if stripper.signal(strip::REPEATED_BLOCK) {
         mark_repeated_blocks(&mut docs, &doc_matches, config.repeat_min_documents);
     }
+    for doc in &mut docs {
+        doc.template_shaped = Vec::new();
+    }
 
     // Pass 2, chunk by chunk.
     let near = config.near_duplicates.then_some(NearParams {
         threshold: config.near_threshold,
         min_shingles: config.min_shingles,
     });
-    let mut decider = Decider::new(near);
+    // Every paragraph that is not boilerplate may be a first copy.
+    let texts = docs
+        .iter()
+        .flat_map(|d| &d.candidates)
+        .filter(|c| matches!(c, Candidate::Text(_)))
+        .count();
+    let mut decider = Decider::with_capacity(near, texts);
     let mut tally = Tally::default();
     let mut spool = match &config.report {
         ReportTarget::None => DocumentSpool::discard(),

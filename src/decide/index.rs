@@ -42,11 +42,11 @@ pub struct AnchorIndex {
 }
 
 impl AnchorIndex {
-    /// Adds the anchors of the kept paragraph `at`.
-    pub fn insert(&mut self, shingles: &Shingles, at: Location) {
+    /// Adds the anchors (see [`anchors`]) of the kept paragraph `at`.
+    pub fn insert(&mut self, anchors: &[u64], at: Location) {
         let number = self.kept.len() as u32;
         self.kept.push((at.doc as u32, at.para as u32));
-        for anchor in anchors(shingles) {
+        for &anchor in anchors {
             self.anchors.entry(anchor as u32).or_insert(number);
         }
     }
@@ -169,8 +169,8 @@ mod tests {
     #[test]
     fn shared_text_shares_anchors_and_names_the_first_holder() {
         let mut index = AnchorIndex::default();
-        index.insert(&shingled(LONG), at(0, 0));
-        index.insert(&shingled(LONG), at(1, 0));
+        index.insert(&anchors(&shingled(LONG)), at(0, 0));
+        index.insert(&anchors(&shingled(LONG)), at(1, 0));
         let edited = shingled(&LONG.replace("Monday", "Tuesday"));
         let holders: Vec<Option<Location>> =
             edited.hashes.iter().map(|&h| index.holder(h)).collect();
