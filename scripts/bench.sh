@@ -74,7 +74,7 @@ size_bytes=$(awk -v s="$size" 'BEGIN {
   if (u ~ /K$/) scale = 1e3; else if (u ~ /M$/) scale = 1e6; else if (u ~ /G$/) scale = 1e9
   sub(/[KMG]$/, "", u)
   if (u !~ /^[0-9]+(\.[0-9]+)?$/) exit 1
-  printf "%d", u * scale
+  printf "%.0f", u * scale  # not %d: mawk caps it at 2^31-1
 }') || { echo "bench: not a size: $size (use 100M, 1G, 5G)" >&2; exit 2; }
 if [ -z "$source" ]; then
   if [ -d ../shared/eval/news/bbc ]; then source=../shared/eval/news/bbc; else source=fixtures/seeds; fi
