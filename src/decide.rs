@@ -163,6 +163,7 @@ impl Decider {
             recent_order: VecDeque::new(),
         }
     }
+
     /// [`Decider::new`] with room for `paragraphs` fingerprints from the
     /// start, so that the table is not rebuilt (and briefly held twice) as
     /// it grows.

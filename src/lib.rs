@@ -357,7 +357,7 @@ fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analy
 }
 
 /// The `repeated-block` signal: a paragraph shaped like page furniture
-/// (fewer than ten words, or no sentence end) whose fingerprint occurs in at
+/// (no sentence end, or fewer than five words) whose fingerprint occurs in at
 /// least `min_documents` documents is boilerplate in every one of them, the
 /// first included: a menu line or footer found across the corpus is the
 /// site's template, not text to keep once. Prose repeated across documents
