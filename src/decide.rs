@@ -287,7 +287,7 @@ pub const PREFILTER: f64 = 0.25;
 
 /// Kept paragraphs whose shingles the decision keeps in memory; an older
 /// candidate source is read again from its document.
-pub const RECENT_PARAGRAPHS: usize = 16_384;
+pub const RECENT_PARAGRAPHS: usize = 131_072;
 
 /// The source and coverage of a near-duplicate, or `None` for a paragraph
 /// that is not one. The anchors in `index` name the candidate sources; the
