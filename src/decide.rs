@@ -218,7 +218,7 @@ impl Decider {
                     Some(hashes) => into.extend_from_slice(hashes),
                     None => into.extend(read_shingles(at)),
                 };
-                let anchors = index::anchors(shingles);
+                let anchors = index::anchor_positions(shingles);
                 if shingles.len() >= near_params.min_shingles.max(1)
                     && let Some((of, similarity)) = near_match(
                         index,
@@ -231,6 +231,7 @@ impl Decider {
                     verdicts.push(Verdict::NearDuplicate { of, similarity });
                     continue;
                 }
+                let anchors: Vec<u64> = anchors.iter().map(|&i| shingles.hashes[i]).collect();
                 index.insert(&anchors, at);
                 remember(
                     &mut self.recent,
@@ -291,11 +292,12 @@ pub const RECENT_PARAGRAPHS: usize = 131_072;
 
 /// The source and coverage of a near-duplicate, or `None` for a paragraph
 /// that is not one. The anchors in `index` name the candidate sources; the
-/// coverage is then counted on their full shingles.
+/// coverage is then counted on their full shingles. `own` are the indices of
+/// the paragraph's own anchors ([`index::anchor_positions`]).
 fn near_match(
     index: &AnchorIndex,
     shingles: &Shingles,
-    own: &[u64],
+    own: &[usize],
     params: &NearParams,
     source_shingles: &mut dyn FnMut(Location, &mut Vec<u64>),
 ) -> Option<(Location, f32)> {
@@ -306,7 +308,7 @@ fn near_match(
     // paragraph's own anchors point at them often enough to be worth it.
     let pointing = own
         .iter()
-        .filter(|&&h| index.holder(h).is_some_and(|at| sources.contains(&at)))
+        .filter(|&&i| holders[i].is_some_and(|at| sources.contains(&at)))
         .count();
     if (pointing as f64) < PREFILTER * own.len() as f64 {
         return None;
@@ -325,7 +327,7 @@ mod tests {
     use super::*;
     use crate::fingerprint::{hash, normalize, shingles};
     use Candidate::{Boilerplate, Text};
-    use index::anchors;
+    use index::{anchor_positions, anchors};
 
     fn exact_only() -> Decider {
         Decider::new(None)
@@ -480,7 +482,13 @@ mod tests {
             into.extend(shingled(A).hashes);
         };
         let edited = shingled(&A.replace("three", "two"));
-        let found = near_match(&index, &edited, &anchors(&edited), &params, &mut fetch);
+        let found = near_match(
+            &index,
+            &edited,
+            &anchor_positions(&edited),
+            &params,
+            &mut fetch,
+        );
         assert!(matches!(found, Some((at, _)) if at == kept), "{found:?}");
         assert_eq!(*fetched.borrow(), [kept]);
         // A new paragraph that opens like the kept one: one of its anchors
@@ -493,7 +501,13 @@ mod tests {
              years, after a cyclist was injured there in a crash with a delivery van.",
         );
         assert_eq!(
-            near_match(&index, &other, &anchors(&other), &params, &mut fetch),
+            near_match(
+                &index,
+                &other,
+                &anchor_positions(&other),
+                &params,
+                &mut fetch
+            ),
             None
         );
         assert!(fetched.borrow().is_empty(), "{fetched:?}");

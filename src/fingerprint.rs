@@ -122,20 +122,15 @@ impl Shingles {
     /// for which `present` holds. An edited word costs only itself: the
     /// words around it are still covered by the shingles on either side.
     pub fn coverage(&self, mut present: impl FnMut(u64) -> bool) -> f64 {
-        self.coverage_at(|i| present(self.hashes[i]))
-    }
-
-    /// [`Shingles::coverage`], asking about each shingle by its index.
-    pub fn coverage_at(&self, mut present: impl FnMut(usize) -> bool) -> f64 {
         if self.words == 0 {
             return 0.0;
         }
         let mut covered = 0usize;
         let mut covered_until = 0usize;
-        for (i, &start) in self.starts.iter().enumerate() {
+        for (&h, &start) in self.hashes.iter().zip(&self.starts) {
             let start = start as usize;
             let end = start + self.width;
-            if end > covered_until && present(i) {
+            if end > covered_until && present(h) {
                 covered += end - start.max(covered_until);
                 covered_until = end;
             }

@@ -405,6 +405,37 @@ fn prepare(
     doc_match: Option<DocumentMatch>,
     config: &Config,
 ) -> Result<Prepared, FileError> {
+    let text = read_again(doc)?;
+    let dropped = doc_match.is_some() && config.drop_duplicate_documents;
+    let mut shingles = vec![fingerprint::Shingles::default(); doc.spans.len()];
+    if config.near_duplicates && !dropped {
+        for (para, out) in shingles.iter_mut().enumerate() {
+            let wanted = matches!(doc.candidates[para], Candidate::Text(_))
+                && doc.shingle_counts[para] as usize >= config.min_shingles.max(1);
+            if wanted {
+                shingle_paragraph(&text, doc.spans[para], config, out);
+            }
+        }
+    }
+    Ok(Prepared { text, shingles })
+}
+
+/// The shingle hashes of paragraph `at`, read again from its document: a
+/// candidate source of a near-duplicate that is no longer in the decision's
+/// memory. A document that cannot be read again, or changed, gives none.
+fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
+    let doc = &docs[at.doc];
+    let Ok(text) = read_again(doc) else {
+        return Vec::new();
+    };
+    let mut shingles = fingerprint::Shingles::default();
+    shingle_paragraph(&text, doc.spans[at.para], config, &mut shingles);
+    shingles.hashes
+}
+
+/// A document's text, read again after the first pass; an error if the
+/// file changed in between (its spans and fingerprints would not fit).
+fn read_again(doc: &Analysis) -> Result<String, FileError> {
     let text = read::read(&doc.source.name, &doc.source.path)?;
     if xxh3_64(text.text.as_bytes()) != doc.checksum {
         return Err(FileError::new(
@@ -413,39 +444,13 @@ fn prepare(
             "the file changed while dedupe was running; run again",
         ));
     }
-    let dropped = doc_match.is_some() && config.drop_duplicate_documents;
-    let mut shingles = vec![fingerprint::Shingles::default(); doc.spans.len()];
-    if config.near_duplicates && !dropped {
-        for (para, out) in shingles.iter_mut().enumerate() {
-            let wanted = matches!(doc.candidates[para], Candidate::Text(_))
-                && doc.shingle_counts[para] as usize >= config.min_shingles.max(1);
-            if wanted {
-                let normalized = fingerprint::normalize(doc.spans[para].of(&text.text));
-                fingerprint::shingles(&normalized, config.shingle_width, out);
-            }
-        }
-    }
-    Ok(Prepared {
-        text: text.text,
-        shingles,
-    })
+    Ok(text.text)
 }
 
-/// The shingle hashes of paragraph `at`, read again from its document: a
-/// candidate source of a near-duplicate that is no longer in the decision's
-/// memory. A document that cannot be read again, or changed, gives none.
-fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
-    let doc = &docs[at.doc];
-    let Ok(text) = read::read(&doc.source.name, &doc.source.path) else {
-        return Vec::new();
-    };
-    if xxh3_64(text.text.as_bytes()) != doc.checksum {
-        return Vec::new();
-    }
-    let normalized = fingerprint::normalize(doc.spans[at.para].of(&text.text));
-    let mut shingles = fingerprint::Shingles::default();
-    fingerprint::shingles(&normalized, config.shingle_width, &mut shingles);
-    shingles.hashes
+/// The shingles of one paragraph of `text`, into `out`.
+fn shingle_paragraph(text: &str, span: Span, config: &Config, out: &mut fingerprint::Shingles) {
+    let normalized = fingerprint::normalize(span.of(text));
+    fingerprint::shingles(&normalized, config.shingle_width, out);
 }
 
 /// A document written by the second pass.

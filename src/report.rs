@@ -156,16 +156,6 @@ impl DocumentSpool {
         }
     }
 
-    /// How many documents were pushed.
-    pub fn len(&self) -> usize {
-        self.count
-    }
-
-    /// Whether none were.
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
     /// Flushes the spool and rewinds it for reading.
     fn rewind(&mut self) -> io::Result<()> {
         if let Some(file) = &mut self.file {

@@ -61,21 +61,19 @@ impl AnchorIndex {
             }
         })
     }
-
-    /// How many anchors are indexed.
-    pub fn len(&self) -> usize {
-        self.anchors.len()
-    }
-
-    /// Whether none are.
-    pub fn is_empty(&self) -> bool {
-        self.anchors.is_empty()
-    }
 }
 
 /// The anchors of a paragraph's shingles (see the module doc), in text
 /// order, each once.
 pub fn anchors(shingles: &Shingles) -> Vec<u64> {
+    anchor_positions(shingles)
+        .into_iter()
+        .map(|i| shingles.hashes[i])
+        .collect()
+}
+
+/// The indices in `shingles` of its anchors, in text order, each once.
+pub fn anchor_positions(shingles: &Shingles) -> Vec<usize> {
     let mut chosen: Vec<usize> = Vec::new();
     let starts = &shingles.starts;
     let mut run_start = 0;
@@ -102,7 +100,7 @@ pub fn anchors(shingles: &Shingles) -> Vec<u64> {
     }
     chosen.sort_unstable();
     chosen.dedup();
-    chosen.into_iter().map(|i| shingles.hashes[i]).collect()
+    chosen
 }
 
 /// Up to `n` paragraphs that appear most often in `holders` (the holder of
