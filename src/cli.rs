@@ -62,8 +62,13 @@ struct CleanArgs {
     force: bool,
 
     /// Where to write the JSON report, `-` for stdout [default: OUT.report.json].
+    /// An HTML report goes beside a report file (OUT.report.html).
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+
+    /// Write no HTML report.
+    #[arg(long)]
+    no_html: bool,
 
     #[command(flatten)]
     common: CommonArgs,
@@ -75,9 +80,14 @@ struct CheckArgs {
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
 
-    /// Also write the JSON report to FILE, `-` for stdout.
+    /// Also write the JSON report to FILE, `-` for stdout, and an HTML
+    /// report beside a FILE (FILE.json -> FILE.html).
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+
+    /// Write no HTML report beside the --report FILE.
+    #[arg(long)]
+    no_html: bool,
 
     #[command(flatten)]
     common: CommonArgs,
@@ -174,6 +184,7 @@ impl Cli {
                 let mut config = common_config(args.paths, args.common);
                 config.mode = Mode::Check;
                 config.report = report_target(args.report);
+                config.html_report = html_target(&config.report, args.no_html);
                 Ok(Action::Run(config))
             }
             None => {
@@ -187,6 +198,7 @@ impl Cli {
                     Some(r) => report_target(Some(r)),
                     None => ReportTarget::File(with_suffix(&out, ".report.json")),
                 };
+                config.html_report = html_target(&config.report, args.no_html);
                 config.mode = Mode::Clean;
                 config.output = Some(out);
                 config.force = args.force;
@@ -223,6 +235,14 @@ fn report_target(arg: Option<PathBuf>) -> ReportTarget {
         None => ReportTarget::None,
         Some(p) if p.as_os_str() == "-" => ReportTarget::Stdout,
         Some(p) => ReportTarget::File(p),
+    }
+}
+
+/// The HTML report beside a JSON report file, unless switched off.
+fn html_target(report: &ReportTarget, no_html: bool) -> Option<PathBuf> {
+    match report {
+        ReportTarget::File(path) if !no_html => Some(dedupe::html::beside(path)),
+        _ => None,
     }
 }
 

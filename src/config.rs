@@ -44,6 +44,8 @@ pub struct Config {
     pub force: bool,
     /// Where the JSON report is written.
     pub report: ReportTarget,
+    /// Where the HTML report is written, if anywhere (see [`crate::html`]).
+    pub html_report: Option<PathBuf>,
     /// Names of built-in boilerplate rules switched off for this run.
     pub disabled_rules: Vec<String>,
     /// Switch boilerplate stripping off entirely.
@@ -89,6 +91,7 @@ impl Config {
             output: None,
             force: false,
             report: ReportTarget::None,
+            html_report: None,
             disabled_rules: Vec::new(),
             no_strip: false,
             rules_file: None,

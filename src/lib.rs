@@ -33,6 +33,7 @@ pub mod config;
 pub mod decide;
 pub mod error;
 pub mod fingerprint;
+pub mod html;
 pub mod read;
 pub mod report;
 pub mod segment;
@@ -184,6 +185,7 @@ pub fn run(
             .map_err(|e| Fatal::new(format!("cannot create a temporary file: {e}")))?,
     };
     let want_entries = config.report != ReportTarget::None;
+    let mut html_spool = html::Spool::for_config(config)?;
     let indices: Vec<usize> = (0..docs.len()).collect();
     let chunks: Vec<&[usize]> = indices.chunks(CHUNK_DOCUMENTS).collect();
     let prepare_chunk = |chunk: &[usize]| -> Vec<Result<Prepared, FileError>> {
@@ -229,11 +231,13 @@ pub fn run(
                     Err(err) => errors.push(err),
                 }
             }
+            let want_html = html_spool.want();
             let finished: Vec<Result<Finished, FileError>> = pool.install(|| {
                 ready
                     .into_par_iter()
                     .map(|(i, text, verdicts)| {
-                        finish(i, &text, &docs, &verdicts, staging.as_ref(), want_entries)
+                        let want = (want_entries, want_html);
+                        finish(i, &text, &docs, &verdicts, staging.as_ref(), want)
                     })
                     .collect()
             });
@@ -243,6 +247,13 @@ pub fn run(
                 if let Some(json) = &doc.json {
                     spool.push(json).map_err(|e| {
                         Fatal::new(format!("cannot write the report's temporary file: {e}"))
+                    })?;
+                }
+                if let Some(entry) = doc.html {
+                    html_spool.push(entry).map_err(|e| {
+                        Fatal::new(format!(
+                            "cannot write the HTML report's temporary file: {e}"
+                        ))
                     })?;
                 }
             }
@@ -271,6 +282,10 @@ pub fn run(
             write::write_atomic_with(path, |out| report::write_json(&mut report, out))?;
             to.report = Some(display_path(path));
         }
+    }
+    if let Some(path) = &config.html_report {
+        html::write(path, &report, html_spool)?;
+        to.html = Some(display_path(path));
     }
     if let (Some(staging), Some(out)) = (staging, &config.output) {
         staging.commit()?;
@@ -460,6 +475,8 @@ struct Finished {
     bytes_out: u64,
     /// Its report entry as compact JSON, when a report is written.
     json: Option<Vec<u8>>,
+    /// Its entry in the HTML report, when one is written.
+    html: Option<html::Entry>,
 }
 
 /// Counts and duplicate groups of the run, gathered document by document as
@@ -513,14 +530,14 @@ impl Tally {
 }
 
 /// Second pass, one decided document: write its cleaned copy, build its
-/// report entry.
+/// report entries (JSON and HTML, as wanted).
 fn finish(
     index: usize,
     text: &str,
     docs: &[Analysis],
     verdicts: &[Verdict],
     staging: Option<&write::Staging>,
-    want_entry: bool,
+    (want_entry, want_html): (bool, html::Want),
 ) -> Result<Finished, FileError> {
     let doc = &docs[index];
     let cleaned = write::cleaned(text, doc.body_start, &doc.spans, verdicts);
@@ -532,12 +549,18 @@ fn finish(
             })?;
     }
     let bytes_out = cleaned.len() as u64;
+    let html = (want_html != html::Want::Nothing).then(|| {
+        let sizes = (doc.bytes, bytes_out);
+        let name = &doc.source.name;
+        html::Entry::new(index, name, text, &doc.spans, verdicts, sizes, want_html)
+    });
     if !want_entry {
         return Ok(Finished {
             index,
             bytes_in: doc.bytes,
             bytes_out,
             json: None,
+            html,
         });
     }
     let scope = |of: Location| {
@@ -592,6 +615,7 @@ fn finish(
         bytes_in: doc.bytes,
         bytes_out,
         json: Some(entry.to_json()),
+        html,
     })
 }
 
@@ -698,7 +722,11 @@ fn check_output_paths(config: &Config) -> Result<(), Fatal> {
     if let Some(out) = &config.output {
         outputs.push(out);
     }
-    if let ReportTarget::File(path) = &config.report {
+    let json_report = match &config.report {
+        ReportTarget::File(path) => Some(path),
+        _ => None,
+    };
+    for path in json_report.into_iter().chain(&config.html_report) {
         outputs.push(path);
         if path.exists() && !config.force && config.mode == Mode::Clean {
             return Err(Fatal::new(format!(

@@ -452,6 +452,8 @@ pub struct Destinations {
     pub corpus: Option<String>,
     /// The JSON report, if one was written.
     pub report: Option<String>,
+    /// The HTML report, if one was written.
+    pub html: Option<String>,
 }
 
 /// Writes the short human summary.
@@ -528,6 +530,9 @@ pub fn write_summary(report: &Report, to: &Destinations, out: &mut dyn Write) ->
     }
     if let Some(path) = &to.report {
         writeln!(out, "  report:         {path}")?;
+    }
+    if let Some(path) = &to.html {
+        writeln!(out, "  html report:    {path}")?;
     }
     Ok(())
 }
