@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use dedupe::config::{Config, Mode, ReportTarget};
 use dedupe::error::Fatal;
+use dedupe::explain::{self, Origin};
 use std::path::{Component, Path, PathBuf};
 
 const EXIT_CODES: &str = "\
@@ -44,6 +45,41 @@ enum Command {
     Check(CheckArgs),
     /// List the boilerplate rules: name and what each removes.
     Rules,
+    /// Say why paragraphs of one document were removed and where their
+    /// other copies are, from a JSON report.
+    #[command(after_help = EXPLAIN_HELP)]
+    Explain(ExplainArgs),
+}
+
+const EXPLAIN_HELP: &str = "\
+The report read is --report FILE, else the report of --corpus DIR (DIR-clean.report.json),
+else the report of the nearest directory above PATH that has one. When --corpus DIR has no
+report, `dedupe check` runs on DIR first, with the options given here.
+
+Exit codes:
+  0  explained
+  2  error: no report, PATH not in it, no such paragraph";
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// The document: a path to the file, or its name in the report.
+    #[arg(value_name = "PATH")]
+    document: PathBuf,
+
+    /// Only paragraph N, numbered from 0 as in the report.
+    #[arg(long, value_name = "N")]
+    para: Option<usize>,
+
+    /// The JSON report to read.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    /// The corpus PATH belongs to: its report is read, or made by checking it.
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -173,6 +209,8 @@ pub enum Action {
     Run(Config),
     /// Print the rule table.
     ListRules,
+    /// Explain the removals in one document.
+    Explain(Box<explain::Request>),
 }
 
 impl Cli {
@@ -180,6 +218,7 @@ impl Cli {
     pub fn resolve(self) -> Result<Action, Fatal> {
         match self.command {
             Some(Command::Rules) => Ok(Action::ListRules),
+            Some(Command::Explain(args)) => explain_request(args).map(Action::Explain),
             Some(Command::Check(args)) => {
                 let mut config = common_config(args.paths, args.common);
                 config.mode = Mode::Check;
@@ -206,6 +245,47 @@ impl Cli {
             }
         }
     }
+}
+
+fn explain_request(args: ExplainArgs) -> Result<Box<explain::Request>, Fatal> {
+    let origin = match (&args.report, &args.corpus) {
+        (Some(report), _) => Origin::Report(report.clone()),
+        (None, Some(corpus)) => {
+            let report = with_suffix(&default_output(corpus)?, ".report.json");
+            let config = common_config(vec![corpus.clone()], args.common);
+            Origin::Corpus {
+                report,
+                config: Box::new(config),
+            }
+        }
+        (None, None) => Origin::Search(reports_above(&args.document)),
+    };
+    let corpus = match &origin {
+        Origin::Report(_) | Origin::Corpus { .. } => args.corpus,
+        Origin::Search(_) => None,
+    };
+    Ok(Box::new(explain::Request {
+        document: args.document,
+        paragraph: args.para,
+        corpus,
+        origin,
+    }))
+}
+
+/// The default reports of the directories above `document`, nearest first:
+/// as written, then resolved.
+fn reports_above(document: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let written = document.ancestors().skip(1);
+    let resolved = document.canonicalize().ok();
+    let resolved = resolved.iter().flat_map(|p| p.ancestors().skip(1));
+    written
+        .chain(resolved)
+        .filter(|dir| !dir.as_os_str().is_empty() && dir.is_dir())
+        .filter_map(|dir| {
+            let report = with_suffix(&default_output(dir).ok()?, ".report.json");
+            Some((dir.to_path_buf(), report))
+        })
+        .collect()
 }
 
 fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {

@@ -32,6 +32,7 @@
 pub mod config;
 pub mod decide;
 pub mod error;
+pub mod explain;
 pub mod fingerprint;
 pub mod html;
 pub mod read;

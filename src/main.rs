@@ -12,14 +12,17 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let config = match cli::Cli::parse().resolve() {
-        Ok(cli::Action::Run(config)) => config,
+    let mut stdout = io::stdout().lock();
+    let mut stderr = io::stderr().lock();
+    let outcome = match cli::Cli::parse().resolve() {
+        Ok(cli::Action::Run(config)) => dedupe::run(&config, &mut stdout, &mut stderr),
+        Ok(cli::Action::Explain(request)) => {
+            dedupe::explain::explain(&request, &mut stdout, &mut stderr)
+        }
         Ok(cli::Action::ListRules) => return list_rules(),
         Err(err) => return fail(&err),
     };
-    let mut stdout = io::stdout().lock();
-    let mut stderr = io::stderr().lock();
-    match dedupe::run(&config, &mut stdout, &mut stderr) {
+    match outcome {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => fail(&err),
     }
