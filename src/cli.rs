@@ -248,6 +248,7 @@ impl Cli {
 }
 
 fn explain_request(args: ExplainArgs) -> Result<Box<explain::Request>, Fatal> {
+    let quiet = args.common.quiet;
     let origin = match (&args.report, &args.corpus) {
         (Some(report), _) => Origin::Report(report.clone()),
         (None, Some(corpus)) => {
@@ -269,6 +270,7 @@ fn explain_request(args: ExplainArgs) -> Result<Box<explain::Request>, Fatal> {
         paragraph: args.para,
         corpus,
         origin,
+        quiet,
     }))
 }
 

@@ -57,6 +57,8 @@ pub struct Request {
     pub corpus: Option<PathBuf>,
     /// Where the report comes from.
     pub origin: Origin,
+    /// Say nothing on stderr but errors.
+    pub quiet: bool,
 }
 
 /// The parts of a JSON report (format version 1 or 2) that `explain` reads.
@@ -139,7 +141,9 @@ pub fn explain(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<ExitStatus, Fatal> {
-    let (report, corpus) = load(request, stderr)?;
+    let mut sink = io::sink();
+    let notes: &mut dyn Write = if request.quiet { &mut sink } else { stderr };
+    let (report, corpus) = load(request, notes)?;
     let name = resolve_name(&report, &request.document, corpus.as_deref())?;
     let mut text = String::new();
     match report.documents.iter().find(|d| d.path == name) {

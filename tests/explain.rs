@@ -18,6 +18,10 @@ fn explains_a_document_from_the_default_report() {
     // The report's name works as well as the path, from inside the corpus too.
     let by_name = env.run(&["explain", DOC, "--report", "seeds-clean.report.json"]);
     assert_eq!(by_name.expect(0).stdout, run.stdout);
+    let quiet = env
+        .run(&["explain", "-q", &format!("seeds/{DOC}")])
+        .expect(0);
+    assert_eq!((quiet.stdout, quiet.stderr), (run.stdout, String::new()));
 }
 
 #[test]

@@ -6,8 +6,8 @@
 //!
 //! The browser tests need `/usr/bin/chromium` (Debian's `chromium`, which
 //! `.ci/run` installs; `DEDUPE_CHROMIUM` names another binary). Without it
-//! they print why and pass, so `cargo test` works on any machine; CI runs
-//! them for real.
+//! they print why and pass, so `cargo test` works on any machine; CI sets
+//! `DEDUPE_REQUIRE_CHROMIUM`, which makes a missing browser a failure.
 
 mod common;
 
@@ -93,6 +93,11 @@ fn chromium() -> Option<PathBuf> {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     if path.is_file() {
         Some(path)
+    } else if std::env::var_os("DEDUPE_REQUIRE_CHROMIUM").is_some() {
+        panic!(
+            "no Chromium at {}, and DEDUPE_REQUIRE_CHROMIUM is set",
+            path.display()
+        );
     } else {
         eprintln!(
             "skipped: no Chromium at {} (install Debian's `chromium`, as .ci/run does, or set \
