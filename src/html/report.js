@@ -37,7 +37,10 @@
 
   var params = new URLSearchParams(location.search);
   var PER = Math.max(1, Number(params.get('per')) || 20);
-  var state = { filter: params.get('filter') || '', query: '', removedOnly: false, page: 0, list: [] };
+  var state = {
+    filter: params.get('filter') || '', query: (params.get('q') || '').trim(),
+    removedOnly: false, page: 0, list: []
+  };
   var GROUPS_PER = 50;
   var groupPage = 0;
 
@@ -343,8 +346,12 @@
 
   // --- Start ----------------------------------------------------------------
   fillFilter();
+  byId('search').value = state.query;
   filterList();
   state.page = Math.max(0, (Number(params.get('page')) || 1) - 1);
   if (!go(location.hash)) renderDocuments();
+  // For measurements: how long the first render took, how big the DOM is.
+  document.body.setAttribute('data-elements', String(document.getElementsByTagName('*').length));
   document.body.setAttribute('data-render-ms', String(Math.round(performance.now() - started)));
+  document.body.setAttribute('data-ready-ms', String(Math.round(performance.now())));
 })();
