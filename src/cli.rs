@@ -210,7 +210,7 @@ pub enum Action {
     /// Print the rule table.
     ListRules,
     /// Explain the removals in one document.
-    Explain(Box<explain::Request>),
+    Explain(explain::Request),
 }
 
 impl Cli {
@@ -247,7 +247,7 @@ impl Cli {
     }
 }
 
-fn explain_request(args: ExplainArgs) -> Result<Box<explain::Request>, Fatal> {
+fn explain_request(args: ExplainArgs) -> Result<explain::Request, Fatal> {
     let quiet = args.common.quiet;
     let origin = match (&args.report, &args.corpus) {
         (Some(report), _) => Origin::Report(report.clone()),
@@ -265,13 +265,13 @@ fn explain_request(args: ExplainArgs) -> Result<Box<explain::Request>, Fatal> {
         Origin::Report(_) | Origin::Corpus { .. } => args.corpus,
         Origin::Search(_) => None,
     };
-    Ok(Box::new(explain::Request {
+    Ok(explain::Request {
         document: args.document,
         paragraph: args.para,
         corpus,
         origin,
         quiet,
-    }))
+    })
 }
 
 /// The default reports of the directories above `document`, nearest first:

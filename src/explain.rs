@@ -287,7 +287,7 @@ struct Index<'a> {
     groups: BTreeMap<(&'a str, usize), &'a Group>,
     /// Kept paragraph → the near-duplicates removed as copies of it, with
     /// their similarity.
-    near: BTreeMap<(&'a str, usize), Vec<(&'a str, usize, f64)>>,
+    near: BTreeMap<(&'a str, usize), Vec<Copy<'a>>>,
 }
 
 impl<'a> Index<'a> {
@@ -303,7 +303,11 @@ impl<'a> Index<'a> {
                 if let Reason::NearDuplicate { similarity, of } = &r.reason {
                     near.entry((of.path.as_str(), of.paragraph))
                         .or_default()
-                        .push((doc.path.as_str(), r.paragraph, *similarity));
+                        .push(Copy {
+                            path: &doc.path,
+                            para: r.paragraph,
+                            near: Some(*similarity),
+                        });
                 }
             }
         }
@@ -325,11 +329,7 @@ impl<'a> Index<'a> {
             }));
         }
         if let Some(near) = self.near.get(&(path, para)) {
-            out.extend(near.iter().map(|&(path, para, sim)| Copy {
-                path,
-                para,
-                near: Some(sim),
-            }));
+            out.extend(near.iter().copied());
         }
         out
     }
@@ -350,6 +350,7 @@ impl<'a> Index<'a> {
 }
 
 /// A removed copy of a kept paragraph.
+#[derive(Clone, Copy)]
 struct Copy<'a> {
     path: &'a str,
     para: usize,

@@ -9,6 +9,9 @@
 //! they print why and pass, so `cargo test` works on any machine; CI sets
 //! `DEDUPE_REQUIRE_CHROMIUM`, which makes a missing browser a failure.
 
+// A skipped browser test says so, and the large-corpus test prints its measures.
+#![allow(clippy::print_stderr)]
+
 mod common;
 
 use common::{Env, read_json};
