@@ -222,6 +222,17 @@ fn seeds_in_chromium() {
     }
     assert!(n >= 10, "{n} links");
 
+    // The repeated paragraphs: each group names the kept copy, with its
+    // text, and the copies removed, all linked.
+    let dom = dump_dom(&chromium, &page, "?tab=groups");
+    assert_eq!(count(&dom, r#"<div class="group">"#), 5);
+    assert!(dom.contains(&format!(
+        r##"kept: <a href="#d{doc}-p1" class="to-kept">002_20252095dc0dbcfc.txt ¶1</a> · 1 copy removed</div><div class="excerpt">Series of Coordinated Attacks Target Mali Military Posts</div>"##
+    )));
+    assert!(dom.contains(&format!(
+        r##"<li>removed: <a href="#d{doc}-p2" class="to-kept">002_20252095dc0dbcfc.txt ¶2</a></li>"##
+    )));
+
     // Filtering by reason: only the documents with that rule, its
     // paragraphs highlighted, the others dimmed.
     let dom = dump_dom(&chromium, &page, "?filter=boilerplate:cookie-banner");

@@ -158,7 +158,9 @@
       }
       body.appendChild(row);
     });
-    if (!body.firstChild) body.appendChild(el('p', { 'class': 'help' }, ['Nothing removed.']));
+    if (!body.firstChild) {
+      body.appendChild(el('p', { 'class': 'help' }, [d.paras ? 'Nothing removed.' : 'No paragraphs: the file is empty or blank.']));
+    }
     return el('article', { 'class': 'doc', id: 'd' + d.n }, [header, body]);
   }
 
@@ -252,7 +254,7 @@
       });
       list.appendChild(el('div', { 'class': 'group' }, [
         el('div', null, ['kept: ', linkToPath(g.kept.path, g.kept.paragraph), ' · ',
-          plural(g.copies.length, 'copy').replace('copys', 'copies'), ' removed']),
+          g.copies.length + (g.copies.length === 1 ? ' copy' : ' copies'), ' removed']),
         el('div', { 'class': 'excerpt' }, [excerptOf(g.kept.path, g.kept.paragraph)]),
         copies
       ]));
@@ -299,7 +301,8 @@
     var i = position.get(Number(m[1]));
     showTab('documents');
     var at = state.list.indexOf(i);
-    var kept = m[2] !== undefined && !data(i).p[Number(m[2])][3];
+    var para = m[2] === undefined ? undefined : data(i).p[Number(m[2])];
+    var kept = para !== undefined && !para[3];
     if (at < 0 || (kept && state.removedOnly)) {
       state.filter = ''; state.query = ''; state.removedOnly = false;
       byId('filter').value = ''; byId('search').value = ''; byId('removed-only').checked = false;
@@ -349,7 +352,10 @@
   byId('search').value = state.query;
   filterList();
   state.page = Math.max(0, (Number(params.get('page')) || 1) - 1);
-  if (!go(location.hash)) renderDocuments();
+  if (!go(location.hash)) {
+    renderDocuments();
+    if (params.get('tab')) showTab(params.get('tab'));
+  }
   // For measurements: how long the first render took, how big the DOM is.
   document.body.setAttribute('data-elements', String(document.getElementsByTagName('*').length));
   document.body.setAttribute('data-render-ms', String(Math.round(performance.now() - started)));
