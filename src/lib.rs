@@ -237,8 +237,8 @@ pub fn run(
                 ready
                     .into_par_iter()
                     .map(|(i, text, verdicts)| {
-                        let want = (want_entries, want_html);
-                        finish(i, &text, &docs, &verdicts, staging.as_ref(), want)
+                        let staging = staging.as_ref();
+                        finish(i, &text, &docs, &verdicts, staging, want_entries, want_html)
                     })
                     .collect()
             });
@@ -538,7 +538,8 @@ fn finish(
     docs: &[Analysis],
     verdicts: &[Verdict],
     staging: Option<&write::Staging>,
-    (want_entry, want_html): (bool, html::Want),
+    want_entry: bool,
+    want_html: html::Want,
 ) -> Result<Finished, FileError> {
     let doc = &docs[index];
     let cleaned = write::cleaned(text, doc.body_start, &doc.spans, verdicts);

@@ -1,4 +1,6 @@
-//! Stage 8, report: the duplicate report (JSON) and the human summary.
+//! Stage 8, report: the duplicate report (JSON) and the human summary. The
+//! visual report written beside a report file is [`crate::html`]; `dedupe
+//! explain` reads this format back ([`crate::explain`]).
 //!
 //! # The JSON report, format version 2
 //!
