@@ -89,6 +89,86 @@ fn self_contained_and_deterministic() {
     assert!(a.contains(&serde_json::to_string(text).unwrap().replace('<', "\\u003c")));
 }
 
+/// The page's data blocks: the document index and the documents.
+fn page_data(html: &str) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+    let blocks =
+        Regex::new(r#"(?s)<script type="application/json" ([^>]*)>(.*?)</script>"#).unwrap();
+    let (mut index, mut documents) = (Vec::new(), Vec::new());
+    for block in blocks.captures_iter(html) {
+        let value: serde_json::Value = serde_json::from_str(&block[2]).unwrap();
+        let items = value.as_array().unwrap().clone();
+        if &block[1] == r#"id="dd-index""# {
+            index = items;
+        } else if block[1].contains("dd-chunk") {
+            documents.extend(items);
+        }
+    }
+    (index, documents)
+}
+
+#[test]
+fn the_page_shows_the_input_text_and_the_reports_verdicts() {
+    let env = Env::new();
+    env.copy_fixture("seeds", "corpus/seeds");
+    env.copy_fixture("scenarios/near-duplicates", "corpus/near");
+    env.copy_fixture("scenarios/cross-document", "corpus/cross");
+    env.copy_fixture("scenarios/blank-lines", "corpus/blank");
+    env.run(&["corpus", "-o", "out"]).expect(0);
+    let report = read_json(&env.path("out.report.json"));
+    let html = fs::read_to_string(env.path("out.report.html")).unwrap();
+    let (index, documents) = page_data(&html);
+    let reported = report["documents"].as_array().unwrap();
+    assert_eq!(index.len(), reported.len());
+    assert_eq!(documents.len(), reported.len());
+    let path_of = |n: &serde_json::Value| {
+        let row = index.iter().find(|r| &r["n"] == n).unwrap();
+        row["path"].as_str().unwrap().to_string()
+    };
+    for ((row, doc), entry) in index.iter().zip(&documents).zip(reported) {
+        assert_eq!(row["n"], doc["n"]);
+        assert_eq!(row["path"], entry["path"]);
+        assert_eq!(row["paras"], entry["paragraphs"]);
+        assert_eq!(row["kept"], entry["kept"]);
+        let file = fs::read(env.path("corpus").join(entry["path"].as_str().unwrap())).unwrap();
+        let paras = doc["p"].as_array().unwrap();
+        assert_eq!(paras.len() as u64, entry["paragraphs"].as_u64().unwrap());
+        let mut removed = entry["removed"].as_array().unwrap().iter();
+        for (k, p) in paras.iter().enumerate() {
+            let (start, end) = (
+                p[0].as_u64().unwrap() as usize,
+                p[1].as_u64().unwrap() as usize,
+            );
+            // The text shown is the input's bytes at the paragraph's span.
+            assert_eq!(p[2].as_str().unwrap().as_bytes(), &file[start..end]);
+            let why = &p[3];
+            if why.is_null() {
+                continue;
+            }
+            // Each highlighted paragraph is a removal of the report, for the
+            // same reason and pointing at the same kept copy.
+            let r = removed.next().expect("a removal in the report");
+            assert_eq!(
+                (r["paragraph"].as_u64(), r["start"].as_u64()),
+                (Some(k as u64), Some(start as u64))
+            );
+            let reason = &r["reason"];
+            assert_eq!(why["k"], reason["kind"]);
+            match why["k"].as_str().unwrap() {
+                "boilerplate" => assert_eq!(why["rule"], reason["rule"]),
+                "duplicate" | "near-duplicate" => {
+                    assert_eq!(path_of(&why["doc"]), reason["of"]["path"].as_str().unwrap());
+                    assert_eq!(why["para"], reason["of"]["paragraph"]);
+                    if why["k"] == "near-duplicate" {
+                        assert_eq!(why["sim"], reason["similarity"]);
+                    }
+                }
+                other => panic!("unexpected {other}"),
+            }
+        }
+        assert!(removed.next().is_none(), "every removal is highlighted");
+    }
+}
+
 /// Chromium, if this machine has it.
 fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("DEDUPE_CHROMIUM")
