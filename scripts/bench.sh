@@ -187,7 +187,7 @@ for m in "${modes[@]}"; do
           $1, $2, $3, $4, $5, $3 / wall / 1e6, $4 / wall, $6 / 1024, $7
       }'
       if [ "$eager_delete" -eq 1 ]; then
-        rm -rf "$run/clean" "$run/clean.report.json"
+        rm -rf "$run/clean" "$run/clean.report.json" "$run/clean.report.html"
       fi
     done
   done
