@@ -17,9 +17,10 @@ mod common;
 use common::{Env, read_json};
 use regex::Regex;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 #[test]
 fn written_beside_the_json_report_unless_switched_off() {
@@ -196,7 +197,7 @@ fn chromium() -> Option<PathBuf> {
 fn dump_dom(chromium: &Path, page: &Path, suffix: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
     let url = format!("file://{}{suffix}", page.canonicalize().unwrap().display());
-    let output = Command::new(chromium)
+    let mut child = Command::new(chromium)
         .args([
             "--headless",
             "--no-sandbox",
@@ -211,14 +212,41 @@ fn dump_dom(chromium: &Path, page: &Path, suffix: &str) -> String {
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(&url)
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    assert!(output.status.success(), "chromium failed on {url}");
-    let dom = String::from_utf8(output.stdout).unwrap();
+    // A browser that hangs fails the test instead of stalling the suite;
+    // its output is read meanwhile, so a large DOM cannot block it.
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).map(|_| bytes)
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("chromium took over 2 minutes on {url}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let (stdout, stderr) = (
+        stdout.join().unwrap().unwrap(),
+        stderr.join().unwrap().unwrap(),
+    );
+    assert!(status.success(), "chromium failed on {url}");
+    let dom = String::from_utf8(stdout).unwrap();
     assert!(
         dom.contains("data-render-ms="),
         "the script did not finish on {url}:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+        String::from_utf8_lossy(&stderr)
     );
     dom
 }
