@@ -155,12 +155,13 @@ pub fn explain(
             }
         }
         None => {
-            let failure = report.errors.iter().find(|e| e.path == name);
-            let failure = failure.expect("resolve_name finds documents and failures only");
-            return Err(Fatal::new(format!(
-                "{} was not processed: {} failed: {}",
-                failure.path, failure.operation, failure.message
-            )));
+            return Err(match report.errors.iter().find(|e| e.path == name) {
+                Some(failure) => Fatal::new(format!(
+                    "{} was not processed: {} failed: {}",
+                    failure.path, failure.operation, failure.message
+                )),
+                None => Fatal::new(format!("{name} is not in the report")),
+            });
         }
     }
     match stdout.write_all(text.as_bytes()) {
@@ -287,7 +288,7 @@ struct Index<'a> {
     groups: BTreeMap<(&'a str, usize), &'a Group>,
     /// Kept paragraph → the near-duplicates removed as copies of it, with
     /// their similarity.
-    near: BTreeMap<(&'a str, usize), Vec<Copy<'a>>>,
+    near: BTreeMap<(&'a str, usize), Vec<Copied<'a>>>,
 }
 
 impl<'a> Index<'a> {
@@ -303,7 +304,7 @@ impl<'a> Index<'a> {
                 if let Reason::NearDuplicate { similarity, of } = &r.reason {
                     near.entry((of.path.as_str(), of.paragraph))
                         .or_default()
-                        .push(Copy {
+                        .push(Copied {
                             path: &doc.path,
                             para: r.paragraph,
                             near: Some(*similarity),
@@ -319,10 +320,10 @@ impl<'a> Index<'a> {
     }
 
     /// Every removed copy of kept paragraph `para` of `path`, exact and near.
-    fn copies_of(&self, path: &str, para: usize) -> Vec<Copy<'a>> {
+    fn copies_of(&self, path: &str, para: usize) -> Vec<Copied<'a>> {
         let mut out = Vec::new();
         if let Some(g) = self.groups.get(&(path, para)) {
-            out.extend(g.copies.iter().map(|c| Copy {
+            out.extend(g.copies.iter().map(|c| Copied {
                 path: &c.path,
                 para: c.paragraph,
                 near: None,
@@ -351,14 +352,14 @@ impl<'a> Index<'a> {
 
 /// A removed copy of a kept paragraph.
 #[derive(Clone, Copy)]
-struct Copy<'a> {
+struct Copied<'a> {
     path: &'a str,
     para: usize,
     /// The similarity, for a near-duplicate.
     near: Option<f64>,
 }
 
-impl Copy<'_> {
+impl Copied<'_> {
     /// The copy as seen from document `here`.
     fn show(&self, here: &str) -> String {
         let at = place(self.path, self.para, here);
