@@ -383,6 +383,80 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn report(summary: report::Summary) -> Report {
+        Report {
+            format_version: report::FORMAT_VERSION,
+            tool: report::Tool {
+                name: "dedupe",
+                version: "0",
+            },
+            parameters: report::Parameters {
+                mode: "check",
+                extensions: vec!["txt".into()],
+                strip: true,
+                rules: vec!["ad"],
+                normalization: Vec::new(),
+                hash: "xxh3-64",
+                seed: String::new(),
+                near_duplicates: None,
+                repeat_min_documents: 3,
+            },
+            summary,
+            documents: report::DocumentSpool::discard(),
+            duplicate_groups: Vec::new(),
+            document_groups: Vec::new(),
+            errors: vec![FileError::new(
+                "<bad>.txt",
+                crate::error::Operation::Decode,
+                "not text",
+            )],
+        }
+    }
+
+    #[test]
+    fn summary_charts_and_the_note_on_documents_left_out() {
+        let mut summary = report::Summary {
+            documents: 3,
+            paragraphs: 10,
+            kept: 6,
+            removed_boilerplate: 3,
+            removed_duplicate_across: 1,
+            bytes_in: 200,
+            bytes_out: 150,
+            ..Default::default()
+        };
+        summary.removed_by_rule.insert("ad", 2);
+        summary.removed_by_rule.insert("<script>", 1);
+        let report = report(summary);
+        let mut spool = Spool::discard();
+        spool.rows.push(b"{}".to_vec());
+        spool.left_out = 2;
+        spool.bins = [1, 0, 0, 1, 0, 0, 1];
+        let page = {
+            let mut out = Vec::new();
+            render(&report, &spool, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert!(page.contains(
+            r#"<div class="card" id="card-removed"><b class="value">4</b><span class="name">removed</span><span class="note">40.0% of paragraphs</span>"#
+        ));
+        assert!(
+            page.contains(r#"<b class="value">25.0%</b><span class="name">bytes removed</span>"#)
+        );
+        assert!(page.contains("This page shows the first 1 documents; the 2 after them"));
+        // Rules by count, then the kinds of duplicate; names escaped.
+        let ad = page.find(r#"data-filter="boilerplate:ad""#).unwrap();
+        let odd = page
+            .find(r#"data-filter="boilerplate:&lt;script&gt;""#)
+            .unwrap();
+        let dup = page.find(r#"data-filter="duplicate""#).unwrap();
+        assert!(ad < odd && odd < dup);
+        assert!(page.contains(r#"<span class="label">all</span>"#));
+        assert!(page.contains("<td>&lt;bad&gt;.txt</td><td>decode</td>"));
+        assert!(!page.contains("<bad>"));
+        assert!(page.contains(r#"<script type="application/json" id="dd-index">[{}]</script>"#));
+    }
+
     #[test]
     fn escaping() {
         assert_eq!(escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
