@@ -1,8 +1,10 @@
 //! The command line: raw flags (clap), then one resolved [`Config`].
 
+use clap::ValueEnum;
 use clap::{Args, Parser, Subcommand};
-use dedupe::config::{Config, Mode, ReportTarget};
+use dedupe::config::{Config, Mode, Offsets, OutputFormat, ReportTarget};
 use dedupe::error::Fatal;
+use dedupe::jsonl;
 use std::path::{Component, Path, PathBuf};
 
 const EXIT_CODES: &str = "\
@@ -15,7 +17,8 @@ Exit codes:
 /// Clean and deduplicate a corpus of news articles, explaining every removal.
 ///
 /// Reads every .txt and .md file under each PATH (a directory, walked in sorted
-/// order, or a file), strips boilerplate (share buttons, cookie banners,
+/// order, or a file; a .jsonl, .jsonl.gz or .jsonl.zst file, or - for stdin, is
+/// read as one JSON document a line), strips boilerplate (share buttons, cookie banners,
 /// related-post lists, subscribe prompts, comment forms, ...), removes repeated
 /// paragraphs within and across documents (the first copy in input order is
 /// kept), and writes a cleaned copy of the corpus plus a JSON report that names
@@ -41,7 +44,7 @@ enum Command {
     /// Report boilerplate and duplicates without writing a cleaned corpus;
     /// exit 1 when anything is found.
     #[command(after_help = EXIT_CODES)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the boilerplate rules: name and what each removes.
     Rules,
 }
@@ -52,10 +55,32 @@ struct CleanArgs {
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
 
-    /// Directory for the cleaned corpus [default: PATH-clean next to the
-    /// first PATH]. Never inside an input.
-    #[arg(short, long, value_name = "DIR")]
+    /// Where the cleaned corpus goes: a directory, or for JSONL a file
+    /// (.jsonl, .jsonl.gz, .jsonl.zst) or - for stdout [default: PATH-clean
+    /// next to the first PATH; stdout when PATH is -]. Never inside an input.
+    #[arg(short, long, value_name = "DIR|FILE")]
     out: Option<PathBuf>,
+
+    /// Write the cleaned corpus as a directory of text files or as JSONL
+    /// [default: JSONL when an input is JSONL, else text].
+    #[arg(long, value_name = "FORMAT")]
+    output_format: Option<Format>,
+
+    /// Also write the removed spans as attribute records, one JSON line a
+    /// document: {"id", "attributes": {"dedupe__boilerplate": [[start, end,
+    /// score], ...], ...}}.
+    #[arg(long, value_name = "FILE")]
+    attributes: Option<PathBuf>,
+
+    /// What the offsets of attribute records count: bytes of the UTF-8 text,
+    /// or characters (as Python indexes a str).
+    #[arg(
+        long,
+        value_name = "UNIT",
+        default_value = "bytes",
+        requires = "attributes"
+    )]
+    attribute_offsets: OffsetUnit,
 
     /// Replace an existing output directory and report.
     #[arg(long)]
@@ -111,6 +136,24 @@ struct CommonArgs {
     #[arg(short, long)]
     quiet: bool,
 
+    /// JSONL: the field that holds a document's id.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "id",
+        help_heading = "JSONL"
+    )]
+    id_field: String,
+
+    /// JSONL: the field that holds a document's text.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "text",
+        help_heading = "JSONL"
+    )]
+    text_field: String,
+
     /// Worker threads [default: one per core]. The output does not depend on it.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
@@ -157,10 +200,28 @@ fn share(arg: &str) -> Result<f64, String> {
     }
 }
 
+/// How the cleaned corpus is written.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// A directory of text files, mirroring the input.
+    Text,
+    /// One JSON document a line.
+    Jsonl,
+}
+
+/// What attribute offsets count.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OffsetUnit {
+    /// Bytes of the UTF-8 text.
+    Bytes,
+    /// Characters (Unicode scalar values).
+    Chars,
+}
+
 /// What `main` is asked to do.
 pub enum Action {
     /// Run the pipeline.
-    Run(Config),
+    Run(Box<Config>),
     /// Print the rule table.
     ListRules,
 }
@@ -174,23 +235,53 @@ impl Cli {
                 let mut config = common_config(args.paths, args.common);
                 config.mode = Mode::Check;
                 config.report = report_target(args.report);
-                Ok(Action::Run(config))
+                Ok(Action::Run(Box::new(config)))
             }
             None => {
                 let args = self.clean;
                 let mut config = common_config(args.paths, args.common);
+                let any_jsonl = config.inputs.iter().any(|p| jsonl::is_jsonl(p));
+                config.output_format = match args.output_format {
+                    Some(Format::Jsonl) => OutputFormat::Jsonl,
+                    Some(Format::Text) if any_jsonl => {
+                        return Err(Fatal::new(
+                            "JSONL input is written as JSONL; --output-format text needs text files",
+                        ));
+                    }
+                    Some(Format::Text) => OutputFormat::Text,
+                    None if any_jsonl => OutputFormat::Jsonl,
+                    None => OutputFormat::Text,
+                };
+                let jsonl_out = config.output_format == OutputFormat::Jsonl;
                 let out = match args.out {
                     Some(out) => out,
-                    None => default_output(&config.inputs[0])?,
+                    None if jsonl::is_stdio(&config.inputs[0]) => PathBuf::from("-"),
+                    None => default_output(&config.inputs[0], jsonl_out)?,
                 };
+                if jsonl::is_stdio(&out) && !jsonl_out {
+                    return Err(Fatal::new(
+                        "-o - writes JSONL to stdout; add --output-format jsonl",
+                    ));
+                }
                 config.report = match args.report {
                     Some(r) => report_target(Some(r)),
+                    None if jsonl::is_stdio(&out) => ReportTarget::None,
                     None => ReportTarget::File(with_suffix(&out, ".report.json")),
+                };
+                if jsonl::is_stdio(&out) && config.report == ReportTarget::Stdout {
+                    return Err(Fatal::new(
+                        "the cleaned corpus goes to stdout: write the report to a file with --report FILE",
+                    ));
+                }
+                config.attributes = args.attributes;
+                config.attribute_offsets = match args.attribute_offsets {
+                    OffsetUnit::Bytes => Offsets::Bytes,
+                    OffsetUnit::Chars => Offsets::Chars,
                 };
                 config.mode = Mode::Clean;
                 config.output = Some(out);
                 config.force = args.force;
-                Ok(Action::Run(config))
+                Ok(Action::Run(Box::new(config)))
             }
         }
     }
@@ -204,6 +295,10 @@ fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
         .map(|e| e.trim().trim_start_matches('.').to_lowercase())
         .filter(|e| !e.is_empty())
         .collect();
+    config.fields = jsonl::Fields {
+        id: common.id_field,
+        text: common.text_field,
+    };
     config.disabled_rules = common.disable_rule;
     config.no_strip = common.no_strip;
     config.rules_file = common.rules;
@@ -226,8 +321,9 @@ fn report_target(arg: Option<PathBuf>) -> ReportTarget {
     }
 }
 
-/// `NAME-clean` beside the input (for a file, NAME is its stem).
-fn default_output(input: &Path) -> Result<PathBuf, Fatal> {
+/// `NAME-clean` beside the input (for a file, NAME is its stem); for JSONL,
+/// `NAME-clean.jsonl` with the input's compression.
+fn default_output(input: &Path, jsonl_out: bool) -> Result<PathBuf, Fatal> {
     // Keep the path as the user wrote it, for messages; resolve `.` and `..`.
     let named = matches!(input.components().next_back(), Some(Component::Normal(_)));
     let base = if named {
@@ -242,7 +338,18 @@ fn default_output(input: &Path) -> Result<PathBuf, Fatal> {
     } else {
         base.file_stem()
     };
+    let compression = match jsonl::Compression::of(&base) {
+        jsonl::Compression::None => "",
+        jsonl::Compression::Gzip => ".gz",
+        jsonl::Compression::Zstd => ".zst",
+    };
     match (base.parent(), stem) {
+        (Some(parent), Some(stem)) if jsonl_out => {
+            let stem = stem.to_string_lossy();
+            let stem = stem.strip_suffix(".jsonl").unwrap_or(&stem);
+            let stem = stem.strip_suffix(".ndjson").unwrap_or(stem);
+            Ok(parent.join(format!("{stem}-clean.jsonl{compression}")))
+        }
         (Some(parent), Some(stem)) => Ok(parent.join(format!("{}-clean", stem.to_string_lossy()))),
         _ => Err(Fatal::new(format!(
             "cannot place an output next to {}; choose one with -o",

@@ -5,7 +5,27 @@
 //! decision already made: paths are absolute where it matters, defaults are
 //! filled in, and conflicting flags have been rejected.
 
+use crate::jsonl::Fields;
 use std::path::PathBuf;
+
+/// How the cleaned corpus is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// A directory that mirrors the input tree, one cleaned file a document.
+    Text,
+    /// One JSONL file (or standard output), one line a document (see
+    /// [`crate::jsonl`]).
+    Jsonl,
+}
+
+/// What the offsets of attribute records count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offsets {
+    /// Bytes of the UTF-8 text.
+    Bytes,
+    /// Unicode scalar values (characters, as Python's `str` indexes them).
+    Chars,
+}
 
 /// What the run produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,8 +58,18 @@ pub struct Config {
     pub extensions: Vec<String>,
     /// Clean (write the corpus) or check (report only).
     pub mode: Mode,
-    /// Directory that receives the cleaned corpus; `None` in check mode.
+    /// Where the cleaned corpus goes: a directory (text), a file or `-` for
+    /// standard output (JSONL); `None` in check mode.
     pub output: Option<PathBuf>,
+    /// How the cleaned corpus is written.
+    pub output_format: OutputFormat,
+    /// Field names of JSONL documents.
+    pub fields: Fields,
+    /// Where to write the removed spans as attribute records, one JSONL line
+    /// a document (see [`crate::attributes`]).
+    pub attributes: Option<PathBuf>,
+    /// What the offsets in attribute records count.
+    pub attribute_offsets: Offsets,
     /// Replace an existing output directory or report file.
     pub force: bool,
     /// Where the JSON report is written.
@@ -87,6 +117,10 @@ impl Config {
             extensions: default_extensions(),
             mode: Mode::Check,
             output: None,
+            output_format: OutputFormat::Text,
+            fields: Fields::default(),
+            attributes: None,
+            attribute_offsets: Offsets::Bytes,
             force: false,
             report: ReportTarget::None,
             disabled_rules: Vec::new(),

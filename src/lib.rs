@@ -29,10 +29,12 @@
 //! computation.
 //! Output goes only to the writers handed in; nothing here prints.
 
+pub mod attributes;
 pub mod config;
 pub mod decide;
 pub mod error;
 pub mod fingerprint;
+pub mod jsonl;
 pub mod read;
 pub mod report;
 pub mod segment;
@@ -40,7 +42,7 @@ pub mod strip;
 pub mod walk;
 pub mod write;
 
-use config::{Config, Mode, ReportTarget};
+use config::{Config, Mode, Offsets, OutputFormat, ReportTarget};
 use decide::documents::{self, DocumentMatch};
 use decide::{Candidate, Decider, Location, NearParams, Verdict};
 use error::{Fatal, FileError, Operation, display_path};
@@ -97,6 +99,8 @@ struct Analysis {
 /// A document of the current chunk, read again for the second pass.
 struct Prepared {
     text: String,
+    /// The JSONL line of a record (see [`jsonl`]), to write it again.
+    line: Option<Vec<u8>>,
     /// Shingles of each paragraph (empty when not needed).
     shingles: Vec<fingerprint::Shingles>,
 }
@@ -119,17 +123,30 @@ pub fn run(
         user_rules.as_ref(),
     )?;
     check_output_paths(config)?;
-    let staging = match (&config.mode, &config.output) {
-        (Mode::Clean, Some(out)) => Some(write::Staging::create(out, config.force)?),
-        _ => None,
+    // The directory is written by the workers, JSONL lines by this thread.
+    let (staging, mut output) = match Output::create(config)? {
+        Output::Dir(staging) => (Some(staging), Output::None),
+        lines => (None, lines),
     };
+    let mut attributes = match &config.attributes {
+        Some(path) => Some(jsonl::Sink::create(path, config.force)?),
+        None => None,
+    };
+    let lines = match output {
+        Output::None | Output::Dir(_) => None,
+        Output::File(_) | Output::Stdout => Some(&config.fields),
+    };
+    let attribute_offsets = config
+        .attributes
+        .is_some()
+        .then_some(config.attribute_offsets);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
         .map_err(|e| Fatal::new(format!("cannot start worker threads: {e}")))?;
 
     // Pass 1, per document.
-    let entries = walk::walk(&config.inputs, &config.extensions)?;
+    let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)?;
     let mut errors = Vec::new();
     let analyses: Vec<Result<Analysis, FileError>> = pool.install(|| {
         entries
@@ -214,17 +231,22 @@ pub fn run(
             for (&i, result) in chunk.iter().zip(prepared) {
                 match result {
                     Ok(doc) => {
+                        let Prepared {
+                            text,
+                            line,
+                            shingles,
+                        } = doc;
                         let candidates = &docs[i].candidates;
                         let verdicts = match doc_matches[i] {
                             Some(m) if config.drop_duplicate_documents => {
                                 Decider::drop_document(candidates, m.of, m.similarity as f32)
                             }
-                            _ => decider.decide(i, candidates, &doc.shingles, &mut |at| {
+                            _ => decider.decide(i, candidates, &shingles, &mut |at| {
                                 read_shingles(&docs, at, config)
                             }),
                         };
                         tally.add(i, &verdicts);
-                        ready.push((i, doc.text, verdicts));
+                        ready.push((i, text, line, verdicts));
                     }
                     Err(err) => errors.push(err),
                 }
@@ -232,14 +254,27 @@ pub fn run(
             let finished: Vec<Result<Finished, FileError>> = pool.install(|| {
                 ready
                     .into_par_iter()
-                    .map(|(i, text, verdicts)| {
-                        finish(i, &text, &docs, &verdicts, staging.as_ref(), want_entries)
+                    .map(|(i, text, line, verdicts)| {
+                        let wanted = Wanted {
+                            staging: staging.as_ref(),
+                            lines,
+                            line: line.as_deref(),
+                            attributes: attribute_offsets,
+                            entry: want_entries,
+                        };
+                        finish(i, &text, &docs, &verdicts, &wanted)
                     })
                     .collect()
             });
             for result in finished {
                 let doc = result.map_err(|err| Fatal::new(err.to_string()))?;
                 tally.finished(&doc);
+                if let Some(line) = &doc.line {
+                    output.write_line(line, stdout)?;
+                }
+                if let (Some(sink), Some(line)) = (&mut attributes, &doc.attributes) {
+                    sink.write_line(line)?;
+                }
                 if let Some(json) = &doc.json {
                     spool.push(json).map_err(|e| {
                         Fatal::new(format!("cannot write the report's temporary file: {e}"))
@@ -272,9 +307,18 @@ pub fn run(
             to.report = Some(display_path(path));
         }
     }
-    if let (Some(staging), Some(out)) = (staging, &config.output) {
-        staging.commit()?;
-        to.corpus = Some(display_path(out));
+    if let Some(sink) = attributes {
+        sink.commit()?;
+    }
+    if let Some(out) = &config.output {
+        let committed = match staging {
+            Some(staging) => staging.commit().map(|()| true)?,
+            None => output.commit(stdout)?,
+        };
+        to.corpus = committed.then(|| match jsonl::is_stdio(out) {
+            true => "standard output".to_string(),
+            false => display_path(out),
+        });
     }
     if !config.quiet {
         let _ = report::write_summary(&report, &to, stderr);
@@ -287,6 +331,56 @@ pub fn run(
     } else {
         ExitStatus::Success
     })
+}
+
+/// Where the cleaned corpus goes.
+enum Output {
+    /// Nowhere (check mode).
+    None,
+    /// A directory of cleaned files.
+    Dir(write::Staging),
+    /// A JSONL file.
+    File(jsonl::Sink),
+    /// JSONL on standard output.
+    Stdout,
+}
+
+impl Output {
+    fn create(config: &Config) -> Result<Output, Fatal> {
+        let (Mode::Clean, Some(out)) = (config.mode, &config.output) else {
+            return Ok(Output::None);
+        };
+        Ok(match config.output_format {
+            OutputFormat::Text => Output::Dir(write::Staging::create(out, config.force)?),
+            OutputFormat::Jsonl if jsonl::is_stdio(out) => Output::Stdout,
+            OutputFormat::Jsonl => Output::File(jsonl::Sink::create(out, config.force)?),
+        })
+    }
+
+    /// Writes one JSONL line, in input order.
+    fn write_line(&mut self, line: &[u8], stdout: &mut dyn Write) -> Result<(), Fatal> {
+        match self {
+            Output::File(sink) => sink.write_line(line),
+            Output::Stdout => stdout
+                .write_all(line)
+                .and_then(|()| stdout.write_all(b"\n"))
+                .map_err(|e| Fatal::new(format!("cannot write to standard output: {e}"))),
+            Output::None | Output::Dir(_) => Ok(()),
+        }
+    }
+
+    /// Puts the finished output in place; whether there was one.
+    fn commit(self, stdout: &mut dyn Write) -> Result<bool, Fatal> {
+        match self {
+            Output::None => return Ok(false),
+            Output::Dir(staging) => staging.commit()?,
+            Output::File(sink) => sink.commit()?,
+            Output::Stdout => stdout
+                .flush()
+                .map_err(|e| Fatal::new(format!("cannot write to standard output: {e}")))?,
+        }
+        Ok(true)
+    }
 }
 
 /// Rejects parameters no run can use.
@@ -310,7 +404,7 @@ fn check_parameters(config: &Config) -> Result<(), Fatal> {
 
 /// First pass, one document: read, segment, strip, fingerprint.
 fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analysis, FileError> {
-    let text = read::read(&source.name, &source.path)?;
+    let (text, _) = read_document(&source, &config.fields)?;
     let spans = segment::segment(&text.text, text.body_start);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.of(&text.text)).collect();
     let normalized: Vec<String> = paragraphs
@@ -405,7 +499,7 @@ fn prepare(
     doc_match: Option<DocumentMatch>,
     config: &Config,
 ) -> Result<Prepared, FileError> {
-    let text = read_again(doc)?;
+    let (text, line) = read_again(doc, config)?;
     let dropped = doc_match.is_some() && config.drop_duplicate_documents;
     let mut shingles = vec![fingerprint::Shingles::default(); doc.spans.len()];
     if config.near_duplicates && !dropped {
@@ -417,7 +511,11 @@ fn prepare(
             }
         }
     }
-    Ok(Prepared { text, shingles })
+    Ok(Prepared {
+        text,
+        line,
+        shingles,
+    })
 }
 
 /// The shingle hashes of paragraph `at`, read again from its document: a
@@ -425,7 +523,7 @@ fn prepare(
 /// memory. A document that cannot be read again, or changed, gives none.
 fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
     let doc = &docs[at.doc];
-    let Ok(text) = read_again(doc) else {
+    let Ok((text, _)) = read_again(doc, config) else {
         return Vec::new();
     };
     let mut shingles = fingerprint::Shingles::default();
@@ -433,10 +531,33 @@ fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
     shingles.hashes
 }
 
-/// A document's text, read again after the first pass; an error if the
-/// file changed in between (its spans and fingerprints would not fit).
-fn read_again(doc: &Analysis) -> Result<String, FileError> {
-    let text = read::read(&doc.source.name, &doc.source.path)?;
+/// Reads one document: a file, or the text of a JSONL record (with its
+/// line).
+fn read_document(
+    source: &Source,
+    fields: &jsonl::Fields,
+) -> Result<(read::Text, Option<Vec<u8>>), FileError> {
+    let Some(record) = &source.record else {
+        return Ok((read::read(&source.name, &source.path)?, None));
+    };
+    let line = record.read_line().map_err(|e| {
+        let at = format!("line {} of {}", record.line, display_path(&source.path));
+        FileError::new(source.name.clone(), Operation::Read, format!("{e} ({at})"))
+    })?;
+    let text = jsonl::text_of(&line, fields)
+        .map_err(|m| FileError::new(source.name.clone(), Operation::Decode, m))?;
+    let text = read::Text {
+        text,
+        body_start: 0,
+    };
+    Ok((text, Some(line)))
+}
+
+/// A document's text (and JSONL line), read again after the first pass; an
+/// error if the file changed in between (its spans and fingerprints would
+/// not fit).
+fn read_again(doc: &Analysis, config: &Config) -> Result<(String, Option<Vec<u8>>), FileError> {
+    let (text, line) = read_document(&doc.source, &config.fields)?;
     if xxh3_64(text.text.as_bytes()) != doc.checksum {
         return Err(FileError::new(
             doc.source.name.clone(),
@@ -444,7 +565,7 @@ fn read_again(doc: &Analysis) -> Result<String, FileError> {
             "the file changed while dedupe was running; run again",
         ));
     }
-    Ok(text.text)
+    Ok((text.text, line))
 }
 
 /// The shingles of one paragraph of `text`, into `out`.
@@ -458,6 +579,10 @@ struct Finished {
     index: usize,
     bytes_in: u64,
     bytes_out: u64,
+    /// Its JSONL output line, when the output is JSONL.
+    line: Option<Vec<u8>>,
+    /// Its attribute record, when one is written.
+    attributes: Option<Vec<u8>>,
     /// Its report entry as compact JSON, when a report is written.
     json: Option<Vec<u8>>,
 }
@@ -512,6 +637,20 @@ impl Tally {
     }
 }
 
+/// What the second pass makes of a decided document.
+struct Wanted<'a> {
+    /// Write the cleaned copy into this directory.
+    staging: Option<&'a write::Staging>,
+    /// Make its JSONL line, with these field names.
+    lines: Option<&'a jsonl::Fields>,
+    /// The input line of a JSONL document.
+    line: Option<&'a [u8]>,
+    /// Make its attribute record, with these offsets.
+    attributes: Option<Offsets>,
+    /// Make its report entry.
+    entry: bool,
+}
+
 /// Second pass, one decided document: write its cleaned copy, build its
 /// report entry.
 fn finish(
@@ -519,24 +658,35 @@ fn finish(
     text: &str,
     docs: &[Analysis],
     verdicts: &[Verdict],
-    staging: Option<&write::Staging>,
-    want_entry: bool,
+    wanted: &Wanted,
 ) -> Result<Finished, FileError> {
     let doc = &docs[index];
+    let name = &doc.source.name;
     let cleaned = write::cleaned(text, doc.body_start, &doc.spans, verdicts);
-    if let Some(staging) = staging {
+    if let Some(staging) = wanted.staging {
         staging
-            .write(&doc.source.name, cleaned.as_bytes())
-            .map_err(|e| {
-                FileError::new(doc.source.name.clone(), Operation::Write, e.to_string())
-            })?;
+            .write(name, cleaned.as_bytes())
+            .map_err(|e| FileError::new(name.clone(), Operation::Write, e.to_string()))?;
     }
+    let line = match (wanted.lines, wanted.line) {
+        (None, _) => None,
+        (Some(fields), Some(line)) => Some(
+            jsonl::replace_text(line, fields, &cleaned)
+                .map_err(|m| FileError::new(name.clone(), Operation::Write, m))?,
+        ),
+        (Some(fields), None) => Some(jsonl::new_line(fields, name, &cleaned)),
+    };
+    let attributes = wanted
+        .attributes
+        .map(|offsets| attributes::line(name, text, &doc.spans, verdicts, offsets));
     let bytes_out = cleaned.len() as u64;
-    if !want_entry {
+    if !wanted.entry {
         return Ok(Finished {
             index,
             bytes_in: doc.bytes,
             bytes_out,
+            line,
+            attributes,
             json: None,
         });
     }
@@ -591,6 +741,8 @@ fn finish(
         index,
         bytes_in: doc.bytes,
         bytes_out,
+        line,
+        attributes,
         json: Some(entry.to_json()),
     })
 }
@@ -695,8 +847,11 @@ fn build_report(
 /// Refuses an output that lies inside an input, or an input inside the output.
 fn check_output_paths(config: &Config) -> Result<(), Fatal> {
     let mut outputs: Vec<&Path> = Vec::new();
-    if let Some(out) = &config.output {
+    if let Some(out) = config.output.as_deref().filter(|o| !jsonl::is_stdio(o)) {
         outputs.push(out);
+    }
+    if let Some(attributes) = &config.attributes {
+        outputs.push(attributes);
     }
     if let ReportTarget::File(path) = &config.report {
         outputs.push(path);
@@ -709,7 +864,7 @@ fn check_output_paths(config: &Config) -> Result<(), Fatal> {
     }
     for out in outputs {
         let out_abs = absolute(out);
-        for input in &config.inputs {
+        for input in config.inputs.iter().filter(|i| !jsonl::is_stdio(i)) {
             let input_abs = absolute(input);
             if out_abs.starts_with(&input_abs) && input_abs.is_dir() {
                 return Err(Fatal::new(format!(
