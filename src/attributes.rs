@@ -15,7 +15,8 @@
 //! text by default or in characters (Unicode scalar values, as Python
 //! indexes a `str`) with `--attribute-offsets chars`. The score is 1.0 for
 //! boilerplate and exact duplicates, and the similarity for near-duplicates
-//! and duplicate documents. Every key is present on every line, empty when
+//! and duplicate documents. Copies of an indexed corpus (`--against`)
+//! count as duplicates and near-duplicates. Every key is present on every line, empty when
 //! nothing of its kind was removed. Exact and near duplicates include copies
 //! within the document and across documents alike.
 
@@ -69,8 +70,9 @@ pub fn line(
         let (list, score) = match *verdict {
             Verdict::Kept => continue,
             Verdict::Boilerplate(_) => (&mut attributes.boilerplate, 1.0),
-            Verdict::Duplicate(_) => (&mut attributes.duplicate, 1.0),
-            Verdict::NearDuplicate { similarity, .. } => {
+            Verdict::Duplicate(_) | Verdict::CorpusDuplicate(_) => (&mut attributes.duplicate, 1.0),
+            Verdict::NearDuplicate { similarity, .. }
+            | Verdict::CorpusNearDuplicate { similarity, .. } => {
                 (&mut attributes.near_duplicate, f64::from(similarity))
             }
             Verdict::DocumentDuplicate { similarity, .. } => {

@@ -2,15 +2,16 @@
 
 use clap::ValueEnum;
 use clap::{Args, Parser, Subcommand};
-use dedupe::config::{Config, Mode, Offsets, OutputFormat, ReportTarget};
+use dedupe::config::{Config, IndexTask, Mode, Offsets, OutputFormat, ReportTarget};
 use dedupe::error::Fatal;
-use dedupe::jsonl;
+use dedupe::{gate, jsonl};
 use std::path::{Component, Path, PathBuf};
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (check: nothing found)
-  1  check only: boilerplate or duplicates found
+  1  check only: the drop fails the gate (findings of a --fail-on kind that the
+     --baseline does not accept, or more removed than --max-removal-rate)
   2  error: bad arguments, an input that cannot be read or decoded, a failed write
      (a file that fails is listed in the report; the other files are still processed)";
 
@@ -47,6 +48,59 @@ enum Command {
     Check(Box<CheckArgs>),
     /// List the boilerplate rules: name and what each removes.
     Rules,
+    /// Build or extend a fingerprint index of a corpus, for --against.
+    #[command(subcommand)]
+    Index(IndexCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum IndexCommand {
+    /// Index the paragraphs a run on CORPUS keeps (what a later drop is
+    /// checked against with --against).
+    Build(Box<IndexBuildArgs>),
+    /// Add the paragraphs of an accepted drop that the index does not hold
+    /// yet. The index is replaced atomically: a crash leaves the old one.
+    Add(Box<IndexAddArgs>),
+}
+
+#[derive(Debug, Args)]
+struct IndexBuildArgs {
+    /// Directories or files of the corpus.
+    #[arg(value_name = "CORPUS", required = true)]
+    paths: Vec<PathBuf>,
+
+    /// The index file to write.
+    #[arg(short, long, value_name = "FILE")]
+    out: PathBuf,
+
+    /// Replace an existing index.
+    #[arg(long)]
+    force: bool,
+
+    /// Also write the JSON report of the run to FILE, `-` for stdout.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+struct IndexAddArgs {
+    /// Directories or files of the drop to add.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+
+    /// The index to add to.
+    #[arg(long, value_name = "FILE")]
+    index: PathBuf,
+
+    /// Also write the JSON report of the run to FILE, `-` for stdout.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -104,8 +158,67 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 
+    /// Which findings fail the check, comma-separated: boilerplate,
+    /// duplicate (copies within the drop), corpus (copies of the --against
+    /// index).
+    #[arg(
+        long,
+        value_name = "KIND,...",
+        value_delimiter = ',',
+        default_value = "boilerplate,duplicate,corpus",
+        help_heading = "Gate"
+    )]
+    fail_on: Vec<FailOn>,
+
+    /// Fail when more than this share of the drop's bytes would be removed.
+    #[arg(long, value_name = "SHARE", value_parser = share, help_heading = "Gate")]
+    max_removal_rate: Option<f64>,
+
+    /// Findings listed in this file were reviewed and accepted: they do not
+    /// fail the check.
+    #[arg(long, value_name = "FILE", help_heading = "Gate")]
+    baseline: Option<PathBuf>,
+
+    /// Write every current finding to the --baseline file (accepting them all).
+    #[arg(long, requires = "baseline", help_heading = "Gate")]
+    write_baseline: bool,
+
+    /// How to write the verdict on stdout: human, json, github (workflow
+    /// annotations, plus a summary in $GITHUB_STEP_SUMMARY), markdown.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "human",
+        help_heading = "Gate"
+    )]
+    format: VerdictFormat,
+
     #[command(flatten)]
     common: CommonArgs,
+}
+
+/// A kind of finding, for --fail-on.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    /// Boilerplate removed.
+    Boilerplate,
+    /// Copies within the drop.
+    Duplicate,
+    /// Copies of the indexed corpus.
+    Corpus,
+}
+
+/// How check writes its verdict.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum VerdictFormat {
+    /// One finding a line, then the verdict.
+    Human,
+    /// One JSON object.
+    Json,
+    /// GitHub workflow annotations.
+    Github,
+    /// Markdown for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -153,6 +266,11 @@ struct CommonArgs {
         help_heading = "JSONL"
     )]
     text_field: String,
+
+    /// A corpus index (`dedupe index build`): paragraphs that repeat the
+    /// corpus are duplicates of it, named by document and paragraph.
+    #[arg(long, value_name = "INDEX")]
+    against: Option<PathBuf>,
 
     /// Worker threads [default: one per core]. The output does not depend on it.
     #[arg(short = 'j', long, value_name = "N")]
@@ -231,10 +349,68 @@ impl Cli {
     pub fn resolve(self) -> Result<Action, Fatal> {
         match self.command {
             Some(Command::Rules) => Ok(Action::ListRules),
+            Some(Command::Index(IndexCommand::Build(args))) => {
+                let args = *args;
+                let mut config = common_config(args.paths, args.common);
+                config.mode = Mode::Index;
+                config.report = report_target(args.report);
+                if args.out.exists() && !args.force {
+                    return Err(Fatal::new(format!(
+                        "index {} already exists; use --force to replace it, or `dedupe index add` to add to it",
+                        args.out.display()
+                    )));
+                }
+                config.index = Some(IndexTask {
+                    path: args.out,
+                    add: false,
+                });
+                Ok(Action::Run(Box::new(config)))
+            }
+            Some(Command::Index(IndexCommand::Add(args))) => {
+                let args = *args;
+                let mut config = common_config(args.paths, args.common);
+                config.mode = Mode::Index;
+                config.report = report_target(args.report);
+                if config.against.as_ref().is_some_and(|a| *a != args.index) {
+                    return Err(Fatal::new(
+                        "index add checks against the index it adds to; drop --against",
+                    ));
+                }
+                config.against = Some(args.index.clone());
+                config.index = Some(IndexTask {
+                    path: args.index,
+                    add: true,
+                });
+                Ok(Action::Run(Box::new(config)))
+            }
             Some(Command::Check(args)) => {
+                let args = *args;
                 let mut config = common_config(args.paths, args.common);
                 config.mode = Mode::Check;
                 config.report = report_target(args.report);
+                config.gate = gate::Settings {
+                    fail_on: args
+                        .fail_on
+                        .iter()
+                        .map(|k| match k {
+                            FailOn::Boilerplate => gate::Kind::Boilerplate,
+                            FailOn::Duplicate => gate::Kind::Duplicate,
+                            FailOn::Corpus => gate::Kind::Corpus,
+                        })
+                        .collect(),
+                    max_removal_rate: args.max_removal_rate,
+                    baseline: args.baseline,
+                    write_baseline: args.write_baseline,
+                    format: match args.format {
+                        VerdictFormat::Human => gate::Format::Human,
+                        VerdictFormat::Json => gate::Format::Json,
+                        VerdictFormat::Github => gate::Format::Github,
+                        VerdictFormat::Markdown => gate::Format::Markdown,
+                    },
+                    step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                        .filter(|v| !v.is_empty())
+                        .map(PathBuf::from),
+                };
                 Ok(Action::Run(Box::new(config)))
             }
             None => {
@@ -299,6 +475,7 @@ fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
         id: common.id_field,
         text: common.text_field,
     };
+    config.against = common.against;
     config.disabled_rules = common.disable_rule;
     config.no_strip = common.no_strip;
     config.rules_file = common.rules;

@@ -35,6 +35,19 @@ pub enum Mode {
     /// Write nothing but the report (if one was asked for); exit 1 when any
     /// boilerplate or duplicate is found.
     Check,
+    /// Write nothing but a corpus index ([`IndexTask`]) and the report (if
+    /// one was asked for); exit 0 unless a file failed.
+    Index,
+}
+
+/// Building or extending a corpus index (see [`crate::corpus`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexTask {
+    /// The index file to write.
+    pub path: PathBuf,
+    /// Add to the index at `path` (which is also checked against) instead
+    /// of building a new one.
+    pub add: bool,
 }
 
 /// Where the JSON report goes.
@@ -103,6 +116,13 @@ pub struct Config {
     /// Remove every paragraph of a document that is a near-duplicate of an
     /// earlier one, not only its repeated paragraphs.
     pub drop_duplicate_documents: bool,
+    /// An index of an earlier corpus: paragraphs that repeat it are
+    /// duplicates of the corpus (see [`crate::corpus`]).
+    pub against: Option<PathBuf>,
+    /// Write the run's kept paragraphs to a corpus index.
+    pub index: Option<IndexTask>,
+    /// How check mode judges and reports the drop (see [`crate::gate`]).
+    pub gate: crate::gate::Settings,
     /// Documents a paragraph shaped like page furniture (no sentence end, or
     /// under five words) must occur in to be removed everywhere as the `repeated-block` signal.
     pub repeat_min_documents: usize,
@@ -135,6 +155,9 @@ impl Config {
             document_threshold: 0.8,
             drop_duplicate_documents: false,
             repeat_min_documents: 3,
+            against: None,
+            index: None,
+            gate: crate::gate::Settings::default(),
         }
     }
 }

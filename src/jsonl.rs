@@ -350,6 +350,7 @@ impl Sink {
             .unwrap_or(Path::new("."));
         let temp = tempfile::Builder::new()
             .prefix(".dedupe-tmp-")
+            .permissions(crate::corpus::readable())
             .tempfile_in(dir)
             .map_err(|e| Fatal::io("create a temporary file in", dir, &e))?;
         let file = temp

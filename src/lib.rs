@@ -31,9 +31,11 @@
 
 pub mod attributes;
 pub mod config;
+pub mod corpus;
 pub mod decide;
 pub mod error;
 pub mod fingerprint;
+pub mod gate;
 pub mod jsonl;
 pub mod read;
 pub mod report;
@@ -123,6 +125,25 @@ pub fn run(
         user_rules.as_ref(),
     )?;
     check_output_paths(config)?;
+    let corpus = match &config.against {
+        Some(path) => {
+            let index = corpus::Index::open(path)?;
+            index.check(&corpus::Parameters::current(
+                config.shingle_width,
+                config.near_duplicates,
+            ))?;
+            Some(index)
+        }
+        None => None,
+    };
+    let mut builder = match (&config.index, &corpus) {
+        (Some(task), Some(corpus)) if task.add => Some(corpus::Builder::from_index(corpus)),
+        (Some(_), _) => Some(corpus::Builder::new(corpus::Parameters::current(
+            config.shingle_width,
+            config.near_duplicates,
+        ))),
+        (None, _) => None,
+    };
     // The directory is written by the workers, JSONL lines by this thread.
     let (staging, mut output) = match Output::create(config)? {
         Output::Dir(staging) => (Some(staging), Output::None),
@@ -189,7 +210,12 @@ pub fn run(
         .filter(|c| matches!(c, Candidate::Text(_)))
         .count();
     let mut decider = Decider::with_capacity(near, texts);
+    if let Some(corpus) = &corpus {
+        decider = decider.against(corpus);
+    }
     let mut tally = Tally::default();
+    let want_findings = config.mode == Mode::Check;
+    let mut findings: Vec<gate::Finding> = Vec::new();
     let mut spool = match &config.report {
         ReportTarget::None => DocumentSpool::discard(),
         ReportTarget::File(path) => {
@@ -246,6 +272,9 @@ pub fn run(
                             }),
                         };
                         tally.add(i, &verdicts);
+                        if let Some(builder) = &mut builder {
+                            add_to_index(builder, &docs[i], &verdicts, &shingles);
+                        }
                         ready.push((i, text, line, verdicts));
                     }
                     Err(err) => errors.push(err),
@@ -261,6 +290,8 @@ pub fn run(
                             line: line.as_deref(),
                             attributes: attribute_offsets,
                             entry: want_entries,
+                            corpus: corpus.as_ref(),
+                            findings: want_findings,
                         };
                         finish(i, &text, &docs, &verdicts, &wanted)
                     })
@@ -269,6 +300,7 @@ pub fn run(
             for result in finished {
                 let doc = result.map_err(|err| Fatal::new(err.to_string()))?;
                 tally.finished(&doc);
+                findings.extend(doc.findings.iter().cloned());
                 if let Some(line) = &doc.line {
                     output.write_line(line, stdout)?;
                 }
@@ -289,7 +321,13 @@ pub fn run(
         let _ = writeln!(stderr, "error: {err}");
     }
 
+    let against = corpus.as_ref().map(|c| report::Against {
+        index: display_path(c.path()),
+        documents: c.documents(),
+        paragraphs: c.paragraphs(),
+    });
     let mut report = build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors);
+    report.parameters.against = against;
     let mut to = Destinations::default();
     match &config.report {
         ReportTarget::None => {}
@@ -310,6 +348,14 @@ pub fn run(
     if let Some(sink) = attributes {
         sink.commit()?;
     }
+    if let (Some(builder), Some(task)) = (builder, &config.index) {
+        // The old index stays mapped until here; the new one replaces it
+        // by a rename.
+        drop(corpus);
+        let paragraphs = builder.paragraphs();
+        builder.write(&task.path)?;
+        to.index = Some((display_path(&task.path), paragraphs));
+    }
     if let Some(out) = &config.output {
         let committed = match staging {
             Some(staging) => staging.commit().map(|()| true)?,
@@ -324,9 +370,22 @@ pub fn run(
         let _ = report::write_summary(&report, &to, stderr);
     }
 
+    let mut passed = true;
+    if config.mode == Mode::Check {
+        let s = &report.summary;
+        let verdict = gate::judge(&config.gate, findings, s.bytes_in, s.bytes_out)?;
+        passed = verdict.passed;
+        // The verdict goes to stdout, unless the report is there.
+        let out: &mut dyn Write = match config.report {
+            ReportTarget::Stdout => stderr,
+            _ => stdout,
+        };
+        gate::write(&verdict, &config.gate, out)
+            .map_err(|e| Fatal::new(format!("cannot write the check's verdict: {e}")))?;
+    }
     Ok(if !report.errors.is_empty() {
         ExitStatus::Error
-    } else if config.mode == Mode::Check && report.summary.removed() > 0 {
+    } else if !passed {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
@@ -583,6 +642,8 @@ struct Finished {
     line: Option<Vec<u8>>,
     /// Its attribute record, when one is written.
     attributes: Option<Vec<u8>>,
+    /// Its findings, in check mode.
+    findings: Vec<gate::Finding>,
     /// Its report entry as compact JSON, when a report is written.
     json: Option<Vec<u8>>,
 }
@@ -625,6 +686,8 @@ impl Tally {
                 }
                 Verdict::NearDuplicate { .. } => summary.removed_near_duplicate_across += 1,
                 Verdict::DocumentDuplicate { .. } => summary.removed_duplicate_document += 1,
+                Verdict::CorpusDuplicate(_) => summary.removed_duplicate_corpus += 1,
+                Verdict::CorpusNearDuplicate { .. } => summary.removed_near_duplicate_corpus += 1,
             }
         }
     }
@@ -649,6 +712,10 @@ struct Wanted<'a> {
     attributes: Option<Offsets>,
     /// Make its report entry.
     entry: bool,
+    /// The indexed corpus, to name the copies found in it.
+    corpus: Option<&'a corpus::Index>,
+    /// Make its findings for the gate.
+    findings: bool,
 }
 
 /// Second pass, one decided document: write its cleaned copy, build its
@@ -680,6 +747,11 @@ fn finish(
         .attributes
         .map(|offsets| attributes::line(name, text, &doc.spans, verdicts, offsets));
     let bytes_out = cleaned.len() as u64;
+    let findings = if wanted.findings {
+        findings_of(index, text, docs, verdicts, wanted.corpus)
+    } else {
+        Vec::new()
+    };
     if !wanted.entry {
         return Ok(Finished {
             index,
@@ -687,6 +759,7 @@ fn finish(
             bytes_out,
             line,
             attributes,
+            findings,
             json: None,
         });
     }
@@ -719,6 +792,16 @@ fn finish(
                     similarity: report::rounded(f64::from(similarity)),
                     of: docs[of].source.name.clone(),
                 },
+                Verdict::CorpusDuplicate(number) => Reason::Duplicate {
+                    scope: Scope::Corpus,
+                    fingerprint: fingerprint_of(docs, Location { doc: index, para }),
+                    of: corpus_ref(wanted.corpus, number),
+                },
+                Verdict::CorpusNearDuplicate { of, similarity } => Reason::NearDuplicate {
+                    scope: Scope::Corpus,
+                    similarity: report::rounded(f64::from(similarity)),
+                    of: corpus_ref(wanted.corpus, of),
+                },
             };
             Some(Removal {
                 paragraph: para,
@@ -743,8 +826,117 @@ fn finish(
         bytes_out,
         line,
         attributes,
+        findings,
         json: Some(entry.to_json()),
     })
+}
+
+/// The gate's findings in a decided document: one per removed paragraph.
+fn findings_of(
+    index: usize,
+    text: &str,
+    docs: &[Analysis],
+    verdicts: &[Verdict],
+    corpus: Option<&corpus::Index>,
+) -> Vec<gate::Finding> {
+    let doc = &docs[index];
+    let mut findings = Vec::new();
+    // Lines are counted as the spans go, which are in order.
+    let (mut line, mut counted) = (1, 0);
+    for (para, verdict) in verdicts.iter().enumerate() {
+        let span = doc.spans[para];
+        let at = |of: Location| match of.doc == index {
+            true => format!("paragraph {} of the same document", of.para),
+            false => format!("{} paragraph {}", docs[of.doc].source.name, of.para),
+        };
+        let (kind, detail, of) = match *verdict {
+            Verdict::Kept => continue,
+            Verdict::Boilerplate(rule) => (
+                gate::Kind::Boilerplate,
+                format!("boilerplate ({rule})"),
+                None,
+            ),
+            Verdict::Duplicate(of) => (
+                gate::Kind::Duplicate,
+                format!("repeats {}", at(of)),
+                Some(paragraph_ref(docs, of)),
+            ),
+            Verdict::NearDuplicate { of, similarity } => (
+                gate::Kind::Duplicate,
+                format!("near-duplicate ({similarity:.2}) of {}", at(of)),
+                Some(paragraph_ref(docs, of)),
+            ),
+            Verdict::DocumentDuplicate { of, similarity } => (
+                gate::Kind::Duplicate,
+                format!(
+                    "its document is a near-duplicate ({similarity:.2}) of {}",
+                    docs[of].source.name
+                ),
+                None,
+            ),
+            Verdict::CorpusDuplicate(number) => {
+                let of = corpus_ref(corpus, number);
+                let detail = format!("repeats the corpus: {} paragraph {}", of.path, of.paragraph);
+                (gate::Kind::Corpus, detail, Some(of))
+            }
+            Verdict::CorpusNearDuplicate { of, similarity } => {
+                let of = corpus_ref(corpus, of);
+                let detail = format!(
+                    "near-duplicate ({similarity:.2}) of the corpus: {} paragraph {}",
+                    of.path, of.paragraph
+                );
+                (gate::Kind::Corpus, detail, Some(of))
+            }
+        };
+        line += text.as_bytes()[counted..span.start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = span.start;
+        let paragraph = span.of(text);
+        let excerpt = report::excerpt(paragraph);
+        findings.push(gate::Finding {
+            path: doc.source.name.clone(),
+            file: display_path(&doc.source.path),
+            line: doc.source.record.as_ref().map_or(line, |r| r.line as usize),
+            paragraph: para,
+            kind,
+            detail: format!("{detail}: \"{excerpt}\""),
+            of,
+            fingerprint: fingerprint::hex(fingerprint::hash(&fingerprint::normalize(paragraph))),
+            excerpt,
+        });
+    }
+    findings
+}
+
+/// A paragraph of the indexed corpus, by its number in the index.
+fn corpus_ref(corpus: Option<&corpus::Index>, number: u32) -> ParagraphRef {
+    let found = corpus.map(|c| c.paragraph(number));
+    ParagraphRef {
+        path: found.as_ref().map_or("?", |p| p.document).to_string(),
+        paragraph: found.as_ref().map_or(0, |p| p.paragraph),
+        start: found.as_ref().map_or(0, |p| p.start),
+        end: found.as_ref().map_or(0, |p| p.end),
+    }
+}
+
+/// Adds the kept paragraphs of a decided document to the index being built.
+fn add_to_index(
+    builder: &mut corpus::Builder,
+    doc: &Analysis,
+    verdicts: &[Verdict],
+    shingles: &[fingerprint::Shingles],
+) {
+    let none = fingerprint::Shingles::default();
+    let mut number = None;
+    for (para, verdict) in verdicts.iter().enumerate() {
+        if let (Verdict::Kept, Candidate::Text(hash)) = (verdict, doc.candidates[para]) {
+            let doc_number = *number.get_or_insert_with(|| builder.add_document(&doc.source.name));
+            let own = shingles.get(para).unwrap_or(&none);
+            builder.add_paragraph(doc_number, para, doc.spans[para], hash, own);
+        }
+    }
 }
 
 fn paragraph_ref(docs: &[Analysis], at: Location) -> ParagraphRef {
@@ -817,6 +1009,7 @@ fn build_report(
             mode: match config.mode {
                 Mode::Clean => "clean",
                 Mode::Check => "check",
+                Mode::Index => "index",
             },
             extensions: config.extensions.clone(),
             strip: !config.no_strip,
@@ -835,6 +1028,7 @@ fn build_report(
                 lsh_rows: fingerprint::minhash::ROWS,
             }),
             repeat_min_documents: config.repeat_min_documents,
+            against: None,
         },
         summary,
         documents,
