@@ -23,6 +23,12 @@
 //!    document by document in input order (the only sequential step), then
 //!    write each cleaned copy and build its report entry (in parallel).
 //!
+//! Documents are files from a directory walk or lines of a JSONL input
+//! ([`jsonl`]); the cleaned corpus is a directory ([`write`]) or JSONL. With
+//! an index of an earlier corpus ([`corpus`], `--against`), the decision
+//! treats that corpus as coming before the first document. In check mode
+//! the removals become findings that [`gate`] judges.
+//!
 //! Text is held for one chunk of documents at a time, never for the corpus.
 //! Shingles are computed in both passes rather than kept from the first:
 //! eight bytes a word for the whole corpus would cost more than the second
@@ -298,9 +304,9 @@ pub fn run(
                     .collect()
             });
             for result in finished {
-                let doc = result.map_err(|err| Fatal::new(err.to_string()))?;
+                let mut doc = result.map_err(|err| Fatal::new(err.to_string()))?;
                 tally.finished(&doc);
-                findings.extend(doc.findings.iter().cloned());
+                findings.append(&mut doc.findings);
                 if let Some(line) = &doc.line {
                     output.write_line(line, stdout)?;
                 }
