@@ -1,8 +1,9 @@
 //! The command line: raw flags (clap), then one resolved [`Config`].
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, ColorChoice, Parser, Subcommand};
 use dedupe::config::{Config, Mode, ReportTarget};
 use dedupe::error::Fatal;
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 const EXIT_CODES: &str = "\
@@ -111,6 +112,16 @@ struct CommonArgs {
     #[arg(short, long)]
     quiet: bool,
 
+    /// Say more on stderr: the worker threads, and each phase's documents
+    /// and time.
+    #[arg(short, long, conflicts_with = "quiet")]
+    verbose: bool,
+
+    /// Colour the messages on stderr; `auto` colours a terminal unless
+    /// NO_COLOR is set.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
+
     /// Worker threads [default: one per core]. The output does not depend on it.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
@@ -208,6 +219,8 @@ fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
     config.no_strip = common.no_strip;
     config.rules_file = common.rules;
     config.quiet = common.quiet;
+    config.verbose = common.verbose;
+    config.color = stderr_color(common.color);
     config.threads = common.threads.unwrap_or(0);
     config.near_duplicates = !common.exact;
     config.near_threshold = common.threshold;
@@ -255,4 +268,17 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_os_string();
     s.push(suffix);
     PathBuf::from(s)
+}
+
+/// Whether the lines on stderr are coloured. `auto` colours a terminal
+/// unless `NO_COLOR` is set (and honours `CLICOLOR` and `CLICOLOR_FORCE`).
+/// The choice is also made global, for the binary's own error lines.
+fn stderr_color(when: ColorChoice) -> bool {
+    let choice = match when {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+    anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never
 }

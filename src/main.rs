@@ -4,11 +4,14 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+mod progress_bar;
 
 use clap::Parser;
 use dedupe::ExitStatus;
+use dedupe::progress::{NoProgress, Progress};
+use dedupe::report::Palette;
 use dedupe::strip::{RULES, SIGNALS};
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -18,8 +21,11 @@ fn main() -> ExitCode {
         Err(err) => return fail(&err),
     };
     let mut stdout = io::stdout().lock();
-    let mut stderr = io::stderr().lock();
-    match dedupe::run(&config, &mut stdout, &mut stderr) {
+    // Not locked: the progress bar draws on stderr from the worker threads.
+    let mut stderr = io::stderr();
+    let bar = (!config.quiet && stderr.is_terminal()).then(|| progress_bar::Bar::new(config.color));
+    let progress: &dyn Progress = bar.as_ref().map_or(&NoProgress, |b| b);
+    match dedupe::run_with_progress(&config, &mut stdout, &mut stderr, progress) {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => fail(&err),
     }
@@ -37,6 +43,7 @@ fn list_rules() -> ExitCode {
 }
 
 fn fail(err: &dyn std::error::Error) -> ExitCode {
-    eprintln!("dedupe: error: {err}");
+    let style = Palette::new(true).error;
+    anstream::eprintln!("dedupe: {style}error:{style:#} {err}");
     ExitCode::from(ExitStatus::Error as u8)
 }
