@@ -1,9 +1,10 @@
 //! The command line: raw flags (clap), then one resolved [`Config`].
 
-use clap::{Args, ColorChoice, Parser, Subcommand};
+use clap::{Args, ColorChoice, CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
 use dedupe::config::{Config, Mode, ReportTarget};
 use dedupe::error::Fatal;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 const EXIT_CODES: &str = "\
@@ -45,6 +46,19 @@ enum Command {
     Check(CheckArgs),
     /// List the boilerplate rules: name and what each removes.
     Rules,
+    /// Print the shell completion script for SHELL (see the README).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_name = "SHELL")]
+        shell: Shell,
+    },
+    /// Print the man page: `dedupe man > dedupe.1`.
+    Man {
+        /// Print the page of this command instead, e.g. `dedupe man check >
+        /// dedupe-check.1`.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +188,10 @@ pub enum Action {
     Run(Config),
     /// Print the rule table.
     ListRules,
+    /// Print a shell completion script.
+    Completions(Shell),
+    /// Print the man page of dedupe, or of one of its commands.
+    Man(Option<String>),
 }
 
 impl Cli {
@@ -181,6 +199,8 @@ impl Cli {
     pub fn resolve(self) -> Result<Action, Fatal> {
         match self.command {
             Some(Command::Rules) => Ok(Action::ListRules),
+            Some(Command::Completions { shell }) => Ok(Action::Completions(shell)),
+            Some(Command::Man { command }) => Ok(Action::Man(command)),
             Some(Command::Check(args)) => {
                 let mut config = common_config(args.paths, args.common);
                 config.mode = Mode::Check;
@@ -281,4 +301,58 @@ fn stderr_color(when: ColorChoice) -> bool {
     };
     choice.write_global();
     anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never
+}
+
+/// Writes the completion script for `shell`, generated from the flags above.
+pub fn completions(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
+    // `generate` panics on a failed write; a closed pipe is not worth one.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "dedupe", &mut script);
+    out.write_all(&script)
+}
+
+/// Writes the man page of dedupe, or of its subcommand `command`
+/// (`dedupe-check(1)`), generated from the flags above.
+pub fn man_page(command: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    // As clap_mangen's `generate_to` does: no page for `help`, and built so
+    // that subcommands are named `dedupe-check`.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let cmd = match command {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) if !sub.is_hide_set() => sub.clone(),
+            _ => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "no command {name:?}; there is a page for {}",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        },
+    };
+    let has_subcommands = cmd.has_subcommands();
+    let has_version = cmd.get_version().is_some();
+    let man = clap_mangen::Man::new(cmd).source(concat!("dedupe ", env!("CARGO_PKG_VERSION")));
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    if has_subcommands {
+        man.render_subcommands_section(out)?;
+    }
+    // The exit codes under their usual heading rather than "EXTRA".
+    writeln!(out, ".SH \"EXIT STATUS\"\n.nf")?;
+    for line in EXIT_CODES.lines().skip(1) {
+        writeln!(out, "{}", line.replace('\\', "\\e").replace('-', "\\-"))?;
+    }
+    writeln!(out, ".fi")?;
+    if has_version {
+        man.render_version_section(out)?;
+    }
+    Ok(())
 }

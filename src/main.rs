@@ -18,6 +18,10 @@ fn main() -> ExitCode {
     let config = match cli::Cli::parse().resolve() {
         Ok(cli::Action::Run(config)) => config,
         Ok(cli::Action::ListRules) => return list_rules(),
+        Ok(cli::Action::Completions(shell)) => return print(|out| cli::completions(shell, out)),
+        Ok(cli::Action::Man(command)) => {
+            return print(|out| cli::man_page(command.as_deref(), out));
+        }
         Err(err) => return fail(&err),
     };
     let mut stdout = io::stdout().lock();
@@ -40,6 +44,15 @@ fn list_rules() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Writes to stdout with `write`; a closed pipe is not an error.
+fn print(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
+    let mut out = io::stdout().lock();
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => fail(&err),
+        _ => ExitCode::SUCCESS,
+    }
 }
 
 fn fail(err: &dyn std::error::Error) -> ExitCode {

@@ -1,9 +1,10 @@
 //! The real binary for people at a terminal: colour, `-v` and `-q`, no
-//! progress drawn on a pipe.
+//! progress drawn on a pipe, shell completions and the man page.
 
 mod common;
 
 use common::Env;
+use std::process::Command;
 
 const ESC: char = '\x1b';
 
@@ -174,4 +175,138 @@ fn no_progress_on_a_pipe() {
         run.stderr
     );
     assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn bash_completions_name_the_commands_and_flags() {
+    let env = Env::new();
+    let run = env.run(&["completions", "bash"]).expect(0);
+    let script = run.stdout;
+    assert!(script.contains("complete -F _dedupe"), "{script}");
+    for word in [
+        "check",
+        "rules",
+        "completions",
+        "man",
+        "--out",
+        "--force",
+        "--report",
+        "--disable-rule",
+        "--threshold",
+        "--quiet",
+        "--verbose",
+        "--color",
+        "--threads",
+    ] {
+        assert!(script.contains(word), "{word} missing");
+    }
+    // The values of --color and of the completions' shell are offered.
+    assert!(script.contains("auto always never"), "{script}");
+    assert!(
+        script.contains("bash elvish fish powershell zsh"),
+        "{script}"
+    );
+    if let Ok(out) = Command::new("bash")
+        .arg("-n")
+        .arg("-c")
+        .arg(&script)
+        .output()
+    {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let env = Env::new();
+    for (shell, marker, verbose) in [
+        ("zsh", "#compdef dedupe", "--verbose"),
+        ("fish", "complete -c dedupe", "-l verbose"),
+        (
+            "elvish",
+            "edit:completion:arg-completer[dedupe]",
+            "--verbose",
+        ),
+        ("powershell", "Register-ArgumentCompleter", "--verbose"),
+    ] {
+        let run = env.run(&["completions", shell]).expect(0);
+        assert!(run.stdout.contains(marker), "{shell}: {}", run.stdout);
+        assert!(run.stdout.contains(verbose), "{shell}");
+    }
+    let run = env.run(&["completions", "tcsh"]).expect(2);
+    assert!(run.stderr.contains("possible values"), "{}", run.stderr);
+}
+
+#[test]
+fn man_page_is_roff_with_the_name_and_options() {
+    let env = Env::new();
+    let page = env.run(&["man"]).expect(0).stdout;
+    assert!(page.contains(".TH dedupe 1"), "{page}");
+    for section in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH DESCRIPTION",
+        ".SH OPTIONS",
+        ".SH SUBCOMMANDS",
+        ".SH \"EXIT STATUS\"",
+    ] {
+        assert!(page.contains(section), "{section} missing");
+    }
+    assert!(page.contains("dedupe \\- Clean and deduplicate"), "{page}");
+    for option in [
+        "\\fB\\-o\\fR, \\fB\\-\\-out\\fR",
+        "\\fB\\-\\-threshold\\fR",
+        "\\fB\\-v\\fR, \\fB\\-\\-verbose\\fR",
+        "\\fB\\-\\-color\\fR",
+        "dedupe\\-check(1)",
+    ] {
+        assert!(page.contains(option), "{option} missing");
+    }
+    assert_roff(&page);
+
+    let check = env.run(&["man", "check"]).expect(0).stdout;
+    assert!(check.contains(".TH dedupe-check 1"), "{check}");
+    assert!(check.contains("\\fB\\-\\-report\\fR"));
+    assert!(!check.contains("\\-\\-force"), "clean-only flags stay off");
+    assert_roff(&check);
+
+    let run = env.run(&["man", "no-such-command"]).expect(2);
+    assert!(
+        run.stderr.contains("there is a page for check"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Every line is a request, a comment or text that roff will not take for
+/// one; with groff installed, it also formats the page without a warning.
+fn assert_roff(page: &str) {
+    for line in page.lines() {
+        assert!(
+            !line.starts_with('\'') && (!line.starts_with('.') || line.len() > 1),
+            "{line:?}"
+        );
+    }
+    let Ok(mut groff) = Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    else {
+        return; // no groff here
+    };
+    use std::io::Write;
+    groff
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(page.as_bytes())
+        .unwrap();
+    let out = groff.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "groff warnings");
 }
