@@ -29,7 +29,9 @@ fn main() -> ExitCode {
     let mut stderr = io::stderr();
     let bar = (!config.quiet && stderr.is_terminal()).then(|| progress_bar::Bar::new(config.color));
     let progress: &dyn Progress = bar.as_ref().map_or(&NoProgress, |b| b);
-    match dedupe::run_with_progress(&config, &mut stdout, &mut stderr, progress) {
+    let result = dedupe::run_with_progress(&config, &mut stdout, &mut stderr, progress);
+    drop(bar); // cleared before an error is printed
+    match result {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => fail(&err),
     }
