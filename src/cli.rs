@@ -1,23 +1,27 @@
 //! The command line: raw flags (clap), then one resolved [`Config`].
 
+use clap::ValueEnum;
 use clap::{Args, ColorChoice, CommandFactory, Parser, Subcommand};
 use clap_complete::Shell;
-use dedupe::config::{Config, Mode, ReportTarget};
+use dedupe::config::{Config, IndexTask, Mode, Offsets, OutputFormat, ReportTarget};
 use dedupe::error::Fatal;
+use dedupe::{gate, jsonl};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (check: nothing found)
-  1  check only: boilerplate or duplicates found
+  1  check only: the drop fails the gate (findings of a --fail-on kind that the
+     --baseline does not accept, or more removed than --max-removal-rate)
   2  error: bad arguments, an input that cannot be read or decoded, a failed write
      (a file that fails is listed in the report; the other files are still processed)";
 
 /// Clean and deduplicate a corpus of news articles, explaining every removal.
 ///
 /// Reads every .txt and .md file under each PATH (a directory, walked in sorted
-/// order, or a file), strips boilerplate (share buttons, cookie banners,
+/// order, or a file; a .jsonl, .jsonl.gz or .jsonl.zst file, or - for stdin, is
+/// read as one JSON document a line), strips boilerplate (share buttons, cookie banners,
 /// related-post lists, subscribe prompts, comment forms, ...), removes repeated
 /// paragraphs within and across documents (the first copy in input order is
 /// kept), and writes a cleaned copy of the corpus plus a JSON report that names
@@ -43,9 +47,12 @@ enum Command {
     /// Report boilerplate and duplicates without writing a cleaned corpus;
     /// exit 1 when anything is found.
     #[command(after_help = EXIT_CODES)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the boilerplate rules: name and what each removes.
     Rules,
+    /// Build or extend a fingerprint index of a corpus, for --against.
+    #[command(subcommand)]
+    Index(IndexCommand),
     /// Print the shell completion script for SHELL (see the README).
     Completions {
         /// The shell to complete for.
@@ -61,16 +68,88 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum IndexCommand {
+    /// Index the paragraphs a run on CORPUS keeps (what a later drop is
+    /// checked against with --against).
+    Build(Box<IndexBuildArgs>),
+    /// Add the paragraphs of an accepted drop that the index does not hold
+    /// yet. The index is replaced atomically: a crash leaves the old one.
+    Add(Box<IndexAddArgs>),
+}
+
+#[derive(Debug, Args)]
+struct IndexBuildArgs {
+    /// Directories or files of the corpus.
+    #[arg(value_name = "CORPUS", required = true)]
+    paths: Vec<PathBuf>,
+
+    /// The index file to write.
+    #[arg(short, long, value_name = "FILE")]
+    out: PathBuf,
+
+    /// Replace an existing index.
+    #[arg(long)]
+    force: bool,
+
+    /// Also write the JSON report of the run to FILE, `-` for stdout.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+struct IndexAddArgs {
+    /// Directories or files of the drop to add.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+
+    /// The index to add to.
+    #[arg(long, value_name = "FILE")]
+    index: PathBuf,
+
+    /// Also write the JSON report of the run to FILE, `-` for stdout.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
 #[derive(Debug, Args)]
 struct CleanArgs {
     /// Directories or files to read.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
 
-    /// Directory for the cleaned corpus [default: PATH-clean next to the
-    /// first PATH]. Never inside an input.
-    #[arg(short, long, value_name = "DIR")]
+    /// Where the cleaned corpus goes: a directory, or for JSONL a file
+    /// (.jsonl, .jsonl.gz, .jsonl.zst) or - for stdout [default: PATH-clean
+    /// next to the first PATH; stdout when PATH is -]. Never inside an input.
+    #[arg(short, long, value_name = "DIR|FILE")]
     out: Option<PathBuf>,
+
+    /// Write the cleaned corpus as a directory of text files or as JSONL
+    /// [default: JSONL when an input is JSONL, else text].
+    #[arg(long, value_name = "FORMAT")]
+    output_format: Option<Format>,
+
+    /// Also write the removed spans as attribute records, one JSON line a
+    /// document: {"id", "attributes": {"dedupe__boilerplate": [[start, end,
+    /// score], ...], ...}}.
+    #[arg(long, value_name = "FILE")]
+    attributes: Option<PathBuf>,
+
+    /// What the offsets of attribute records count: bytes of the UTF-8 text,
+    /// or characters (as Python indexes a str).
+    #[arg(
+        long,
+        value_name = "UNIT",
+        default_value = "bytes",
+        requires = "attributes"
+    )]
+    attribute_offsets: OffsetUnit,
 
     /// Replace an existing output directory and report.
     #[arg(long)]
@@ -94,8 +173,67 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 
+    /// Which findings fail the check, comma-separated: boilerplate,
+    /// duplicate (copies within the drop), corpus (copies of the --against
+    /// index).
+    #[arg(
+        long,
+        value_name = "KIND,...",
+        value_delimiter = ',',
+        default_value = "boilerplate,duplicate,corpus",
+        help_heading = "Gate"
+    )]
+    fail_on: Vec<FailOn>,
+
+    /// Fail when more than this share of the drop's bytes would be removed.
+    #[arg(long, value_name = "SHARE", value_parser = share, help_heading = "Gate")]
+    max_removal_rate: Option<f64>,
+
+    /// Findings listed in this file were reviewed and accepted: they do not
+    /// fail the check.
+    #[arg(long, value_name = "FILE", help_heading = "Gate")]
+    baseline: Option<PathBuf>,
+
+    /// Write every current finding to the --baseline file (accepting them all).
+    #[arg(long, requires = "baseline", help_heading = "Gate")]
+    write_baseline: bool,
+
+    /// How to write the verdict on stdout: human, json, github (workflow
+    /// annotations, plus a summary in $GITHUB_STEP_SUMMARY), markdown.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "human",
+        help_heading = "Gate"
+    )]
+    format: VerdictFormat,
+
     #[command(flatten)]
     common: CommonArgs,
+}
+
+/// A kind of finding, for --fail-on.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    /// Boilerplate removed.
+    Boilerplate,
+    /// Copies within the drop.
+    Duplicate,
+    /// Copies of the indexed corpus.
+    Corpus,
+}
+
+/// How check writes its verdict.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum VerdictFormat {
+    /// One finding a line, then the verdict.
+    Human,
+    /// One JSON object.
+    Json,
+    /// GitHub workflow annotations.
+    Github,
+    /// Markdown for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +273,29 @@ struct CommonArgs {
     /// NO_COLOR is set.
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     color: ColorChoice,
+
+    /// JSONL: the field that holds a document's id.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "id",
+        help_heading = "JSONL"
+    )]
+    id_field: String,
+
+    /// JSONL: the field that holds a document's text.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "text",
+        help_heading = "JSONL"
+    )]
+    text_field: String,
+
+    /// A corpus index (`dedupe index build`): paragraphs that repeat the
+    /// corpus are duplicates of it, named by document and paragraph.
+    #[arg(long, value_name = "INDEX")]
+    against: Option<PathBuf>,
 
     /// Worker threads [default: one per core]. The output does not depend on it.
     #[arg(short = 'j', long, value_name = "N")]
@@ -182,10 +343,28 @@ fn share(arg: &str) -> Result<f64, String> {
     }
 }
 
+/// How the cleaned corpus is written.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// A directory of text files, mirroring the input.
+    Text,
+    /// One JSON document a line.
+    Jsonl,
+}
+
+/// What attribute offsets count.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OffsetUnit {
+    /// Bytes of the UTF-8 text.
+    Bytes,
+    /// Characters (Unicode scalar values).
+    Chars,
+}
+
 /// What `main` is asked to do.
 pub enum Action {
     /// Run the pipeline.
-    Run(Config),
+    Run(Box<Config>),
     /// Print the rule table.
     ListRules,
     /// Print a shell completion script.
@@ -201,27 +380,115 @@ impl Cli {
             Some(Command::Rules) => Ok(Action::ListRules),
             Some(Command::Completions { shell }) => Ok(Action::Completions(shell)),
             Some(Command::Man { command }) => Ok(Action::Man(command)),
+            Some(Command::Index(IndexCommand::Build(args))) => {
+                let args = *args;
+                let mut config = common_config(args.paths, args.common);
+                config.mode = Mode::Index;
+                config.report = report_target(args.report);
+                if args.out.exists() && !args.force {
+                    return Err(Fatal::new(format!(
+                        "index {} already exists; use --force to replace it, or `dedupe index add` to add to it",
+                        args.out.display()
+                    )));
+                }
+                config.index = Some(IndexTask {
+                    path: args.out,
+                    add: false,
+                });
+                Ok(Action::Run(Box::new(config)))
+            }
+            Some(Command::Index(IndexCommand::Add(args))) => {
+                let args = *args;
+                let mut config = common_config(args.paths, args.common);
+                config.mode = Mode::Index;
+                config.report = report_target(args.report);
+                if config.against.as_ref().is_some_and(|a| *a != args.index) {
+                    return Err(Fatal::new(
+                        "index add checks against the index it adds to; drop --against",
+                    ));
+                }
+                config.against = Some(args.index.clone());
+                config.index = Some(IndexTask {
+                    path: args.index,
+                    add: true,
+                });
+                Ok(Action::Run(Box::new(config)))
+            }
             Some(Command::Check(args)) => {
+                let args = *args;
                 let mut config = common_config(args.paths, args.common);
                 config.mode = Mode::Check;
                 config.report = report_target(args.report);
-                Ok(Action::Run(config))
+                config.gate = gate::Settings {
+                    fail_on: args
+                        .fail_on
+                        .iter()
+                        .map(|k| match k {
+                            FailOn::Boilerplate => gate::Kind::Boilerplate,
+                            FailOn::Duplicate => gate::Kind::Duplicate,
+                            FailOn::Corpus => gate::Kind::Corpus,
+                        })
+                        .collect(),
+                    max_removal_rate: args.max_removal_rate,
+                    baseline: args.baseline,
+                    write_baseline: args.write_baseline,
+                    format: match args.format {
+                        VerdictFormat::Human => gate::Format::Human,
+                        VerdictFormat::Json => gate::Format::Json,
+                        VerdictFormat::Github => gate::Format::Github,
+                        VerdictFormat::Markdown => gate::Format::Markdown,
+                    },
+                    step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                        .filter(|v| !v.is_empty())
+                        .map(PathBuf::from),
+                };
+                Ok(Action::Run(Box::new(config)))
             }
             None => {
                 let args = self.clean;
                 let mut config = common_config(args.paths, args.common);
+                let any_jsonl = config.inputs.iter().any(|p| jsonl::is_jsonl(p));
+                config.output_format = match args.output_format {
+                    Some(Format::Jsonl) => OutputFormat::Jsonl,
+                    Some(Format::Text) if any_jsonl => {
+                        return Err(Fatal::new(
+                            "JSONL input is written as JSONL; --output-format text needs text files",
+                        ));
+                    }
+                    Some(Format::Text) => OutputFormat::Text,
+                    None if any_jsonl => OutputFormat::Jsonl,
+                    None => OutputFormat::Text,
+                };
+                let jsonl_out = config.output_format == OutputFormat::Jsonl;
                 let out = match args.out {
                     Some(out) => out,
-                    None => default_output(&config.inputs[0])?,
+                    None if jsonl::is_stdio(&config.inputs[0]) => PathBuf::from("-"),
+                    None => default_output(&config.inputs[0], jsonl_out)?,
                 };
+                if jsonl::is_stdio(&out) && !jsonl_out {
+                    return Err(Fatal::new(
+                        "-o - writes JSONL to stdout; add --output-format jsonl",
+                    ));
+                }
                 config.report = match args.report {
                     Some(r) => report_target(Some(r)),
+                    None if jsonl::is_stdio(&out) => ReportTarget::None,
                     None => ReportTarget::File(with_suffix(&out, ".report.json")),
+                };
+                if jsonl::is_stdio(&out) && config.report == ReportTarget::Stdout {
+                    return Err(Fatal::new(
+                        "the cleaned corpus goes to stdout: write the report to a file with --report FILE",
+                    ));
+                }
+                config.attributes = args.attributes;
+                config.attribute_offsets = match args.attribute_offsets {
+                    OffsetUnit::Bytes => Offsets::Bytes,
+                    OffsetUnit::Chars => Offsets::Chars,
                 };
                 config.mode = Mode::Clean;
                 config.output = Some(out);
                 config.force = args.force;
-                Ok(Action::Run(config))
+                Ok(Action::Run(Box::new(config)))
             }
         }
     }
@@ -235,6 +502,11 @@ fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
         .map(|e| e.trim().trim_start_matches('.').to_lowercase())
         .filter(|e| !e.is_empty())
         .collect();
+    config.fields = jsonl::Fields {
+        id: common.id_field,
+        text: common.text_field,
+    };
+    config.against = common.against;
     config.disabled_rules = common.disable_rule;
     config.no_strip = common.no_strip;
     config.rules_file = common.rules;
@@ -259,8 +531,9 @@ fn report_target(arg: Option<PathBuf>) -> ReportTarget {
     }
 }
 
-/// `NAME-clean` beside the input (for a file, NAME is its stem).
-fn default_output(input: &Path) -> Result<PathBuf, Fatal> {
+/// `NAME-clean` beside the input (for a file, NAME is its stem); for JSONL,
+/// `NAME-clean.jsonl` with the input's compression.
+fn default_output(input: &Path, jsonl_out: bool) -> Result<PathBuf, Fatal> {
     // Keep the path as the user wrote it, for messages; resolve `.` and `..`.
     let named = matches!(input.components().next_back(), Some(Component::Normal(_)));
     let base = if named {
@@ -275,7 +548,18 @@ fn default_output(input: &Path) -> Result<PathBuf, Fatal> {
     } else {
         base.file_stem()
     };
+    let compression = match jsonl::Compression::of(&base) {
+        jsonl::Compression::None => "",
+        jsonl::Compression::Gzip => ".gz",
+        jsonl::Compression::Zstd => ".zst",
+    };
     match (base.parent(), stem) {
+        (Some(parent), Some(stem)) if jsonl_out => {
+            let stem = stem.to_string_lossy();
+            let stem = stem.strip_suffix(".jsonl").unwrap_or(&stem);
+            let stem = stem.strip_suffix(".ndjson").unwrap_or(stem);
+            Ok(parent.join(format!("{stem}-clean.jsonl{compression}")))
+        }
         (Some(parent), Some(stem)) => Ok(parent.join(format!("{}-clean", stem.to_string_lossy()))),
         _ => Err(Fatal::new(format!(
             "cannot place an output next to {}; choose one with -o",

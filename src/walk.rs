@@ -13,18 +13,22 @@
 //! names, and the report uses them, so no absolute path reaches the output.
 
 use crate::error::{Fatal, FileError, Operation, display_path};
+use crate::jsonl::{self, Fields, Record};
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// One input document found by the walk.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Source {
-    /// Name relative to the input, with `/` separators (see the module doc).
+    /// Name relative to the input, with `/` separators (see the module doc);
+    /// for a JSONL document, its id (see [`crate::jsonl`]).
     pub name: String,
-    /// Where to read it.
+    /// Where to read it: the file, or the JSONL input holding the record.
     pub path: PathBuf,
+    /// The line of a JSONL document; `None` for a document that is a file.
+    pub record: Option<Record>,
 }
 
 /// What the walk yields, in order: a document, or an error that costs one entry.
@@ -34,11 +38,19 @@ pub type Entry = Result<Source, FileError>;
 ///
 /// Fails only when the inputs themselves are unusable: an input that does not
 /// exist, or two inputs whose relative names would collide.
-pub fn walk(inputs: &[PathBuf], extensions: &[String]) -> Result<Vec<Entry>, Fatal> {
+pub fn walk(
+    inputs: &[PathBuf],
+    extensions: &[String],
+    fields: &Fields,
+) -> Result<Vec<Entry>, Fatal> {
     let prefixed = inputs.len() > 1;
     let mut prefixes = BTreeSet::new();
     let mut entries = Vec::new();
     for input in inputs {
+        if jsonl::is_stdio(input) {
+            entries.extend(jsonl::scan(input, "stdin", fields)?);
+            continue;
+        }
         let meta = std::fs::metadata(input).map_err(|e| Fatal::io("read input", input, &e))?;
         let prefix = if prefixed {
             let name = input_name(input);
@@ -54,11 +66,14 @@ pub fn walk(inputs: &[PathBuf], extensions: &[String]) -> Result<Vec<Entry>, Fat
         };
         if meta.is_dir() {
             walk_dir(input, prefix.as_deref(), extensions, &mut entries);
+        } else if jsonl::is_jsonl(input) {
+            entries.extend(jsonl::scan(input, &input_name(input), fields)?);
         } else {
             let name = prefix.unwrap_or_else(|| input_name(input));
             entries.push(Ok(Source {
                 name,
                 path: input.clone(),
+                record: None,
             }));
         }
     }
@@ -83,6 +98,7 @@ fn walk_dir(root: &Path, prefix: Option<&str>, extensions: &[String], out: &mut 
                 out.push(Ok(Source {
                     name: relative_name(prefix, rel),
                     path: entry.path().to_path_buf(),
+                    record: None,
                 }));
             }
             Err(err) => {
@@ -168,7 +184,12 @@ mod tests {
         ] {
             fs::write(root.join(f), "x").unwrap();
         }
-        let entries = walk(&[root.to_path_buf()], &crate::config::default_extensions()).unwrap();
+        let entries = walk(
+            &[root.to_path_buf()],
+            &crate::config::default_extensions(),
+            &Fields::default(),
+        )
+        .unwrap();
         assert_eq!(names(&entries), ["a.md", "b/a.txt", "b/sub/c.txt", "z.txt"]);
     }
 
@@ -180,7 +201,12 @@ mod tests {
         fs::write(root.join("one/a.txt"), "x").unwrap();
         fs::write(root.join("single.dat"), "x").unwrap();
         let inputs = [root.join("one"), root.join("single.dat")];
-        let entries = walk(&inputs, &crate::config::default_extensions()).unwrap();
+        let entries = walk(
+            &inputs,
+            &crate::config::default_extensions(),
+            &Fields::default(),
+        )
+        .unwrap();
         assert_eq!(names(&entries), ["one/a.txt", "single.dat"]);
     }
 
@@ -190,13 +216,18 @@ mod tests {
         let root = dir.path();
         fs::create_dir_all(root.join("x/data")).unwrap();
         fs::create_dir_all(root.join("y/data")).unwrap();
-        let err = walk(&[root.join("x/data"), root.join("y/data")], &[]).unwrap_err();
+        let err = walk(
+            &[root.join("x/data"), root.join("y/data")],
+            &[],
+            &Fields::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("two inputs are named \"data\""));
     }
 
     #[test]
     fn missing_input_is_fatal() {
-        let err = walk(&[PathBuf::from("/no/such/dir")], &[]).unwrap_err();
+        let err = walk(&[PathBuf::from("/no/such/dir")], &[], &Fields::default()).unwrap_err();
         assert!(err.to_string().contains("/no/such/dir"));
     }
 
@@ -207,7 +238,12 @@ mod tests {
         let root = dir.path();
         fs::write(root.join("a.txt"), "x").unwrap();
         std::os::unix::fs::symlink(root.join("gone.txt"), root.join("b.txt")).unwrap();
-        let entries = walk(&[root.to_path_buf()], &crate::config::default_extensions()).unwrap();
+        let entries = walk(
+            &[root.to_path_buf()],
+            &crate::config::default_extensions(),
+            &Fields::default(),
+        )
+        .unwrap();
         assert_eq!(names(&entries), ["a.txt", "ERR b.txt"]);
     }
 }

@@ -66,6 +66,30 @@ impl Env {
     }
 }
 
+impl Env {
+    /// Runs `dedupe` with `args` in the temp dir, `stdin` on its standard
+    /// input; stdout is returned as bytes.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> (Run, Vec<u8>) {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dedupe"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        let bytes = stdin.to_vec();
+        let writer = std::thread::spawn(move || input.write_all(&bytes));
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        let stdout = output.stdout.clone();
+        (Run::from(output), stdout)
+    }
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
