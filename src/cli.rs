@@ -62,9 +62,9 @@ enum Command {
     /// Print the man page: `dedupe man > dedupe.1`.
     Man {
         /// Print the page of this command instead, e.g. `dedupe man check >
-        /// dedupe-check.1`.
+        /// dedupe-check.1`, `dedupe man index build > dedupe-index-build.1`.
         #[arg(value_name = "COMMAND")]
-        command: Option<String>,
+        command: Vec<String>,
     },
 }
 
@@ -369,8 +369,9 @@ pub enum Action {
     ListRules,
     /// Print a shell completion script.
     Completions(Shell),
-    /// Print the man page of dedupe, or of one of its commands.
-    Man(Option<String>),
+    /// Print the man page of dedupe, or of one of its commands (a path
+    /// of subcommand names).
+    Man(Vec<String>),
 }
 
 impl Cli {
@@ -595,29 +596,29 @@ pub fn completions(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(&script)
 }
 
-/// Writes the man page of dedupe, or of its subcommand `command`
-/// (`dedupe-check(1)`), generated from the flags above.
-pub fn man_page(command: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the man page of dedupe, or of the subcommand at the path
+/// `command` (`["check"]`: `dedupe-check(1)`; `["index", "build"]`:
+/// `dedupe-index-build(1)`), generated from the flags above.
+pub fn man_page(command: &[String], out: &mut dyn Write) -> io::Result<()> {
     // As clap_mangen's `generate_to` does: no page for `help`, and built so
     // that subcommands are named `dedupe-check`.
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
-    let cmd = match command {
-        None => cmd,
-        Some(name) => match cmd.find_subcommand(name) {
+    for name in command {
+        cmd = match cmd.find_subcommand(name) {
             Some(sub) if !sub.is_hide_set() => sub.clone(),
             _ => {
                 let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!(
-                        "no command {name:?}; there is a page for {}",
-                        names.join(", ")
-                    ),
-                ));
+                let of = cmd.get_display_name().unwrap_or(cmd.get_name());
+                let message = if names.is_empty() {
+                    format!("{of} has no command {name:?}")
+                } else {
+                    format!("{of} has no command {name:?}; it has {}", names.join(", "))
+                };
+                return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
             }
-        },
-    };
+        };
+    }
     let has_subcommands = cmd.has_subcommands();
     let has_version = cmd.get_version().is_some();
     let man = clap_mangen::Man::new(cmd).source(concat!("dedupe ", env!("CARGO_PKG_VERSION")));

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         Ok(cli::Action::ListRules) => return list_rules(),
         Ok(cli::Action::Completions(shell)) => return print(|out| cli::completions(shell, out)),
         Ok(cli::Action::Man(command)) => {
-            return print(|out| cli::man_page(command.as_deref(), out));
+            return print(|out| cli::man_page(&command, out));
         }
         Err(err) => return fail(&err),
     };

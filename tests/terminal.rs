@@ -274,9 +274,21 @@ fn man_page_is_roff_with_the_name_and_options() {
     assert!(!check.contains("\\-\\-force"), "clean-only flags stay off");
     assert_roff(&check);
 
+    let build = env.run(&["man", "index", "build"]).expect(0).stdout;
+    assert!(build.contains(".TH dedupe-index-build 1"), "{build}");
+    assert!(page.contains("dedupe\\-index(1)"));
+    assert_roff(&build);
+
     let run = env.run(&["man", "no-such-command"]).expect(2);
     assert!(
-        run.stderr.contains("there is a page for check"),
+        run.stderr
+            .contains("dedupe has no command \"no-such-command\"; it has check, rules"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["man", "index", "nope"]).expect(2);
+    assert!(
+        run.stderr.contains("dedupe-index has no command"),
         "{}",
         run.stderr
     );
