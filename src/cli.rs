@@ -44,8 +44,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Report boilerplate and duplicates without writing a cleaned corpus;
-    /// exit 1 when anything is found.
+    /// Check a drop: report boilerplate and duplicates (of the drop, and of
+    /// an indexed corpus with --against) without writing a cleaned corpus;
+    /// exit 1 when the drop fails the gate.
     #[command(after_help = EXIT_CODES)]
     Check(Box<CheckArgs>),
     /// List the boilerplate rules: name and what each removes.
