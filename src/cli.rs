@@ -1,10 +1,12 @@
 //! The command line: raw flags (clap), then one resolved [`Config`].
 
 use clap::ValueEnum;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, ColorChoice, CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
 use dedupe::config::{Config, IndexTask, Mode, Offsets, OutputFormat, ReportTarget};
 use dedupe::error::Fatal;
 use dedupe::{gate, jsonl};
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 const EXIT_CODES: &str = "\
@@ -52,6 +54,19 @@ enum Command {
     /// Build or extend a fingerprint index of a corpus, for --against.
     #[command(subcommand)]
     Index(IndexCommand),
+    /// Print the shell completion script for SHELL (see the README).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_name = "SHELL")]
+        shell: Shell,
+    },
+    /// Print the man page: `dedupe man > dedupe.1`.
+    Man {
+        /// Print the page of this command instead, e.g. `dedupe man check >
+        /// dedupe-check.1`, `dedupe man index build > dedupe-index-build.1`.
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -250,6 +265,16 @@ struct CommonArgs {
     #[arg(short, long)]
     quiet: bool,
 
+    /// Say more on stderr: the worker threads, and each phase's documents
+    /// and time.
+    #[arg(short, long, conflicts_with = "quiet")]
+    verbose: bool,
+
+    /// Colour the messages on stderr; `auto` colours a terminal unless
+    /// NO_COLOR is set.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
+
     /// JSONL: the field that holds a document's id.
     #[arg(
         long,
@@ -343,6 +368,11 @@ pub enum Action {
     Run(Box<Config>),
     /// Print the rule table.
     ListRules,
+    /// Print a shell completion script.
+    Completions(Shell),
+    /// Print the man page of dedupe, or of one of its commands (a path
+    /// of subcommand names).
+    Man(Vec<String>),
 }
 
 impl Cli {
@@ -350,6 +380,8 @@ impl Cli {
     pub fn resolve(self) -> Result<Action, Fatal> {
         match self.command {
             Some(Command::Rules) => Ok(Action::ListRules),
+            Some(Command::Completions { shell }) => Ok(Action::Completions(shell)),
+            Some(Command::Man { command }) => Ok(Action::Man(command)),
             Some(Command::Index(IndexCommand::Build(args))) => {
                 let args = *args;
                 let mut config = common_config(args.paths, args.common);
@@ -481,6 +513,8 @@ fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
     config.no_strip = common.no_strip;
     config.rules_file = common.rules;
     config.quiet = common.quiet;
+    config.verbose = common.verbose;
+    config.color = stderr_color(common.color);
     config.threads = common.threads.unwrap_or(0);
     config.near_duplicates = !common.exact;
     config.near_threshold = common.threshold;
@@ -540,4 +574,71 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_os_string();
     s.push(suffix);
     PathBuf::from(s)
+}
+
+/// Whether the lines on stderr are coloured. `auto` colours a terminal
+/// unless `NO_COLOR` is set (and honours `CLICOLOR` and `CLICOLOR_FORCE`).
+/// The choice is also made global, for the binary's own error lines.
+fn stderr_color(when: ColorChoice) -> bool {
+    let choice = match when {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+    anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never
+}
+
+/// Writes the completion script for `shell`, generated from the flags above.
+pub fn completions(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
+    // `generate` panics on a failed write; a closed pipe is not worth one.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "dedupe", &mut script);
+    out.write_all(&script)
+}
+
+/// Writes the man page of dedupe, or of the subcommand at the path
+/// `command` (`["check"]`: `dedupe-check(1)`; `["index", "build"]`:
+/// `dedupe-index-build(1)`), generated from the flags above.
+pub fn man_page(command: &[String], out: &mut dyn Write) -> io::Result<()> {
+    // As clap_mangen's `generate_to` does: no page for `help`, and built so
+    // that subcommands are named `dedupe-check`.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    for name in command {
+        cmd = match cmd.find_subcommand(name) {
+            Some(sub) if !sub.is_hide_set() => sub.clone(),
+            _ => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+                let of = cmd.get_display_name().unwrap_or(cmd.get_name());
+                let message = if names.is_empty() {
+                    format!("{of} has no command {name:?}")
+                } else {
+                    format!("{of} has no command {name:?}; it has {}", names.join(", "))
+                };
+                return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
+            }
+        };
+    }
+    let has_subcommands = cmd.has_subcommands();
+    let has_version = cmd.get_version().is_some();
+    let man = clap_mangen::Man::new(cmd).source(concat!("dedupe ", env!("CARGO_PKG_VERSION")));
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    if has_subcommands {
+        man.render_subcommands_section(out)?;
+    }
+    // The exit codes under their usual heading rather than "EXTRA".
+    writeln!(out, ".SH \"EXIT STATUS\"\n.nf")?;
+    for line in EXIT_CODES.lines().skip(1) {
+        writeln!(out, "{}", line.replace('\\', "\\e").replace('-', "\\-"))?;
+    }
+    writeln!(out, ".fi")?;
+    if has_version {
+        man.render_version_section(out)?;
+    }
+    Ok(())
 }

@@ -96,6 +96,13 @@ pub struct Config {
     pub rules_file: Option<PathBuf>,
     /// Print nothing on stderr except errors.
     pub quiet: bool,
+    /// Say more on stderr: the worker threads, and each phase's documents
+    /// and time.
+    pub verbose: bool,
+    /// Colour the lines for people on stderr with ANSI escape codes (see
+    /// [`crate::report::Palette`]). The library never looks at a terminal:
+    /// the binary decides.
+    pub color: bool,
     /// Worker threads for the per-document stages; 0 means one per core.
     /// The output does not depend on it.
     pub threads: usize,
@@ -147,6 +154,8 @@ impl Config {
             no_strip: false,
             rules_file: None,
             quiet: false,
+            verbose: false,
+            color: false,
             threads: 0,
             shingle_width: 5,
             near_duplicates: true,

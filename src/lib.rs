@@ -43,6 +43,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod gate;
 pub mod jsonl;
+pub mod progress;
 pub mod read;
 pub mod report;
 pub mod segment;
@@ -55,10 +56,11 @@ use decide::documents::{self, DocumentMatch};
 use decide::{Candidate, Decider, Location, NearParams, Verdict};
 use error::{Fatal, FileError, Operation, display_path};
 use fingerprint::minhash::{Signature, Sketch};
+use progress::{Phase, Phases, Progress};
 use rayon::prelude::*;
 use report::{
     Destinations, DocumentGroup, DocumentMember, DocumentReport, DocumentSpool, DuplicateGroup,
-    ParagraphRef, Reason, Removal, Report, Scope, Summary,
+    Palette, ParagraphRef, Reason, Removal, Report, Scope, Summary,
 };
 use segment::Span;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -120,6 +122,18 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<ExitStatus, Fatal> {
+    run_with_progress(config, stdout, stderr, &progress::NoProgress)
+}
+
+/// [`run`], telling `progress` how far it has got (see [`progress`]).
+pub fn run_with_progress(
+    config: &Config,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    progress: &dyn Progress,
+) -> Result<ExitStatus, Fatal> {
+    let palette = Palette::new(config.color);
+    let mut phases = Phases::new(progress, config.verbose, palette);
     check_parameters(config)?;
     let user_rules = match &config.rules_file {
         Some(path) => Some(strip::user::load(path)?),
@@ -171,16 +185,31 @@ pub fn run(
         .num_threads(config.threads)
         .build()
         .map_err(|e| Fatal::new(format!("cannot start worker threads: {e}")))?;
+    if config.verbose {
+        let threads = pool.current_num_threads();
+        let s = if threads == 1 { "" } else { "s" };
+        let _ = writeln!(
+            stderr,
+            "{0}dedupe: {threads} worker thread{s}{0:#}",
+            palette.detail
+        );
+    }
 
     // Pass 1, per document.
     let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)?;
     let mut errors = Vec::new();
+    phases.start(Phase::Read, entries.len());
     let analyses: Vec<Result<Analysis, FileError>> = pool.install(|| {
         entries
             .into_par_iter()
-            .map(|entry| entry.and_then(|source| analyze(source, &stripper, config)))
+            .map(|entry| {
+                let analysis = entry.and_then(|source| analyze(source, &stripper, config));
+                progress.advance(1);
+                analysis
+            })
             .collect()
     });
+    phases.end(stderr);
     let mut docs = Vec::with_capacity(analyses.len());
     for result in analyses {
         match result {
@@ -190,6 +219,7 @@ pub fn run(
     }
 
     // The corpus step.
+    phases.start(Phase::Compare, docs.len());
     let signatures: Vec<Option<&Signature>> = docs.iter().map(|d| d.signature.as_ref()).collect();
     let doc_matches = documents::cluster(&signatures, config.document_threshold);
     // Signatures are needed for clustering only: free them before the
@@ -203,6 +233,8 @@ pub fn run(
     for doc in &mut docs {
         doc.template_shaped = Vec::new();
     }
+    progress.advance(docs.len() as u64);
+    phases.end(stderr);
 
     // Pass 2, chunk by chunk.
     let near = config.near_duplicates.then_some(NearParams {
@@ -248,6 +280,7 @@ pub fn run(
     // one. With one thread, everything runs in turn on it.
     let overlap = pool.current_num_threads() > 1;
     let chunks = &chunks;
+    phases.start(Phase::Decide, docs.len());
     std::thread::scope(|scope| -> Result<(), Fatal> {
         let start = |k: usize| scope.spawn(move || prepare_chunk(chunks[k]));
         let mut next = (overlap && !chunks.is_empty()).then(|| start(0));
@@ -319,12 +352,14 @@ pub fn run(
                     })?;
                 }
             }
+            progress.advance(chunk.len() as u64);
         }
         Ok(())
     })?;
+    phases.end(stderr);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     for err in &errors {
-        let _ = writeln!(stderr, "error: {err}");
+        let _ = writeln!(stderr, "{0}error:{0:#} {err}", palette.error);
     }
 
     let against = corpus.as_ref().map(|c| report::Against {
@@ -373,7 +408,7 @@ pub fn run(
         });
     }
     if !config.quiet {
-        let _ = report::write_summary(&report, &to, stderr);
+        let _ = report::write_styled_summary(&report, &to, &palette, stderr);
     }
 
     let mut passed = true;

@@ -90,6 +90,7 @@
 //! whole file.
 
 use crate::error::FileError;
+use anstyle::{AnsiColor, Style};
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -483,12 +484,54 @@ pub struct Destinations {
     pub index: Option<(String, usize)>,
 }
 
-/// Writes the short human summary.
+/// Styles of the lines for people on stderr: the summary, error lines and
+/// the details of `-v`. The default is plain text (every style empty); the
+/// binary asks for colour ([`crate::config::Config::color`]) only when
+/// stderr is a terminal and `NO_COLOR` is not set, or with `--color always`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Palette {
+    /// The first line of the summary.
+    pub heading: Style,
+    /// `error:` in front of an error, and the summary's count of failures.
+    pub error: Style,
+    /// Paths of the outputs written.
+    pub path: Style,
+    /// Lines of detail (`-v`).
+    pub detail: Style,
+}
+
+impl Palette {
+    /// The colours used on a terminal, or plain text without `color`.
+    pub fn new(color: bool) -> Palette {
+        if !color {
+            return Palette::default();
+        }
+        Palette {
+            heading: Style::new().bold(),
+            error: Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+            path: Style::new().fg_color(Some(AnsiColor::Green.into())),
+            detail: Style::new().dimmed(),
+        }
+    }
+}
+
+/// Writes the short human summary, in plain text.
 pub fn write_summary(report: &Report, to: &Destinations, out: &mut dyn Write) -> io::Result<()> {
+    write_styled_summary(report, to, &Palette::default(), out)
+}
+
+/// Writes the short human summary in the styles of `palette`.
+pub fn write_styled_summary(
+    report: &Report,
+    to: &Destinations,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let s = &report.summary;
+    let (heading, error, path) = (palette.heading, palette.error, palette.path);
     writeln!(
         out,
-        "dedupe: {} documents, {} paragraphs: {} kept, {} removed",
+        "{heading}dedupe: {} documents, {} paragraphs: {} kept, {} removed{heading:#}",
         s.documents,
         s.paragraphs,
         s.kept,
@@ -559,18 +602,21 @@ pub fn write_summary(report: &Report, to: &Destinations, out: &mut dyn Write) ->
     if s.failed > 0 {
         writeln!(
             out,
-            "  failed:      {} (see the errors above and in the report)",
+            "  {error}failed:{error:#}      {} (see the errors above and in the report)",
             s.failed
         )?;
     }
     if let Some(corpus) = &to.corpus {
-        writeln!(out, "  cleaned corpus: {corpus}")?;
+        writeln!(out, "  cleaned corpus: {path}{corpus}{path:#}")?;
     }
-    if let Some(path) = &to.report {
-        writeln!(out, "  report:         {path}")?;
+    if let Some(report) = &to.report {
+        writeln!(out, "  report:         {path}{report}{path:#}")?;
     }
-    if let Some((path, paragraphs)) = &to.index {
-        writeln!(out, "  index:          {path} ({paragraphs} paragraphs)")?;
+    if let Some((index, paragraphs)) = &to.index {
+        writeln!(
+            out,
+            "  index:          {path}{index}{path:#} ({paragraphs} paragraphs)"
+        )?;
     }
     Ok(())
 }

@@ -51,6 +51,19 @@ impl Env {
             .unwrap();
         Run::from(output)
     }
+
+    /// Runs `dedupe` with `args` in the temp dir, the colour variables
+    /// (`NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE`) removed from the
+    /// environment and `vars` set.
+    pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_dedupe"));
+        command.args(args).current_dir(self.dir.path());
+        for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+            command.env_remove(var);
+        }
+        command.envs(vars.iter().copied());
+        Run::from(command.output().unwrap())
+    }
 }
 
 impl Env {
