@@ -65,7 +65,7 @@ pub fn walk(
             None
         };
         if meta.is_dir() {
-            walk_dir(input, prefix.as_deref(), extensions, &mut entries);
+            walk_dir(input, prefix.as_deref(), extensions, fields, &mut entries);
         } else if jsonl::is_jsonl(input) {
             entries.extend(jsonl::scan(input, &input_name(input), fields)?);
         } else {
@@ -80,7 +80,13 @@ pub fn walk(
     Ok(entries)
 }
 
-fn walk_dir(root: &Path, prefix: Option<&str>, extensions: &[String], out: &mut Vec<Entry>) {
+fn walk_dir(
+    root: &Path,
+    prefix: Option<&str>,
+    extensions: &[String],
+    fields: &Fields,
+    out: &mut Vec<Entry>,
+) {
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -95,6 +101,17 @@ fn walk_dir(root: &Path, prefix: Option<&str>, extensions: &[String], out: &mut 
                 let Ok(rel) = entry.path().strip_prefix(root) else {
                     continue;
                 };
+                // A JSONL file picked by --ext holds documents, one a line.
+                if jsonl::is_jsonl(entry.path()) {
+                    let name = relative_name(prefix, rel);
+                    match jsonl::scan(entry.path(), &name, fields) {
+                        Ok(records) => out.extend(records),
+                        Err(e) => {
+                            out.push(Err(FileError::new(name, Operation::Read, e.to_string())))
+                        }
+                    }
+                    continue;
+                }
                 out.push(Ok(Source {
                     name: relative_name(prefix, rel),
                     path: entry.path().to_path_buf(),
@@ -146,10 +163,18 @@ fn is_hidden(name: &OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
+/// Whether `path` has one of `extensions`; a compressed JSONL file
+/// (`a.jsonl.gz`) counts as `jsonl`.
 fn has_extension(path: &Path, extensions: &[String]) -> bool {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .is_some_and(|e| extensions.contains(&e))
+    let ext = |p: &Path| p.extension().map(|e| e.to_string_lossy().to_lowercase());
+    let compressed = jsonl::Compression::of(path) != jsonl::Compression::None;
+    let inner = (compressed && jsonl::is_jsonl(path))
+        .then(|| path.file_stem().and_then(|s| ext(Path::new(s))))
+        .flatten();
+    ext(path)
+        .into_iter()
+        .chain(inner)
+        .any(|e| extensions.contains(&e))
 }
 
 #[cfg(test)]
@@ -229,6 +254,26 @@ mod tests {
     fn missing_input_is_fatal() {
         let err = walk(&[PathBuf::from("/no/such/dir")], &[], &Fields::default()).unwrap_err();
         assert!(err.to_string().contains("/no/such/dir"));
+    }
+
+    #[test]
+    fn jsonl_files_picked_by_extension_hold_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("a.txt"), "x").unwrap();
+        fs::write(root.join("b.jsonl"), "{\"id\":\"b1\",\"text\":\"x\"}\n").unwrap();
+        let gz = {
+            use std::io::Write;
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(b"{\"text\":\"y\"}\n").unwrap();
+            e.finish().unwrap()
+        };
+        fs::write(root.join("c.jsonl.gz"), gz).unwrap();
+        let exts = ["txt".to_string(), "jsonl".to_string()];
+        let entries = walk(&[root.to_path_buf()], &exts, &Fields::default()).unwrap();
+        assert_eq!(names(&entries), ["a.txt", "b1", "c.jsonl.gz:1"]);
+        let txt_only = walk(&[root.to_path_buf()], &exts[..1], &Fields::default()).unwrap();
+        assert_eq!(names(&txt_only), ["a.txt"]);
     }
 
     #[cfg(unix)]
