@@ -1,22 +1,28 @@
 //! The command line: raw flags (clap), then one resolved [`Config`].
 
-use clap::{Args, Parser, Subcommand};
-use dedupe::config::{Config, Mode, ReportTarget};
+use clap::ValueEnum;
+use clap::{Args, ColorChoice, CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
+use dedupe::config::{Config, IndexTask, Mode, Offsets, OutputFormat, ReportTarget};
 use dedupe::error::Fatal;
 use dedupe::explain::{self, Origin};
+use dedupe::{gate, jsonl};
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (check: nothing found)
-  1  check only: boilerplate or duplicates found
+  1  check only: the drop fails the gate (findings of a --fail-on kind that the
+     --baseline does not accept, or more removed than --max-removal-rate)
   2  error: bad arguments, an input that cannot be read or decoded, a failed write
      (a file that fails is listed in the report; the other files are still processed)";
 
 /// Clean and deduplicate a corpus of news articles, explaining every removal.
 ///
 /// Reads every .txt and .md file under each PATH (a directory, walked in sorted
-/// order, or a file), strips boilerplate (share buttons, cookie banners,
+/// order, or a file; a .jsonl, .jsonl.gz or .jsonl.zst file, or - for stdin, is
+/// read as one JSON document a line), strips boilerplate (share buttons, cookie banners,
 /// related-post lists, subscribe prompts, comment forms, ...), removes repeated
 /// paragraphs within and across documents (the first copy in input order is
 /// kept), and writes a cleaned copy of the corpus plus a JSON report that names
@@ -39,16 +45,33 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Report boilerplate and duplicates without writing a cleaned corpus;
-    /// exit 1 when anything is found.
+    /// Check a drop: report boilerplate and duplicates (of the drop, and of
+    /// an indexed corpus with --against) without writing a cleaned corpus;
+    /// exit 1 when the drop fails the gate.
     #[command(after_help = EXIT_CODES)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the boilerplate rules: name and what each removes.
     Rules,
     /// Say why paragraphs of one document were removed and where their
     /// other copies are, from a JSON report.
     #[command(after_help = EXPLAIN_HELP)]
-    Explain(ExplainArgs),
+    Explain(Box<ExplainArgs>),
+    /// Build or extend a fingerprint index of a corpus, for --against.
+    #[command(subcommand)]
+    Index(IndexCommand),
+    /// Print the shell completion script for SHELL (see the README).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_name = "SHELL")]
+        shell: Shell,
+    },
+    /// Print the man page: `dedupe man > dedupe.1`.
+    Man {
+        /// Print the page of this command instead, e.g. `dedupe man check >
+        /// dedupe-check.1`, `dedupe man index build > dedupe-index-build.1`.
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+    },
 }
 
 const EXPLAIN_HELP: &str = "\
@@ -82,16 +105,88 @@ struct ExplainArgs {
     common: CommonArgs,
 }
 
+#[derive(Debug, Subcommand)]
+enum IndexCommand {
+    /// Index the paragraphs a run on CORPUS keeps (what a later drop is
+    /// checked against with --against).
+    Build(Box<IndexBuildArgs>),
+    /// Add the paragraphs of an accepted drop that the index does not hold
+    /// yet. The index is replaced atomically: a crash leaves the old one.
+    Add(Box<IndexAddArgs>),
+}
+
+#[derive(Debug, Args)]
+struct IndexBuildArgs {
+    /// Directories or files of the corpus.
+    #[arg(value_name = "CORPUS", required = true)]
+    paths: Vec<PathBuf>,
+
+    /// The index file to write.
+    #[arg(short, long, value_name = "FILE")]
+    out: PathBuf,
+
+    /// Replace an existing index.
+    #[arg(long)]
+    force: bool,
+
+    /// Also write the JSON report of the run to FILE, `-` for stdout.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+struct IndexAddArgs {
+    /// Directories or files of the drop to add.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+
+    /// The index to add to.
+    #[arg(long, value_name = "FILE")]
+    index: PathBuf,
+
+    /// Also write the JSON report of the run to FILE, `-` for stdout.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
 #[derive(Debug, Args)]
 struct CleanArgs {
     /// Directories or files to read.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
 
-    /// Directory for the cleaned corpus [default: PATH-clean next to the
-    /// first PATH]. Never inside an input.
-    #[arg(short, long, value_name = "DIR")]
+    /// Where the cleaned corpus goes: a directory, or for JSONL a file
+    /// (.jsonl, .jsonl.gz, .jsonl.zst) or - for stdout [default: PATH-clean
+    /// next to the first PATH; stdout when PATH is -]. Never inside an input.
+    #[arg(short, long, value_name = "DIR|FILE")]
     out: Option<PathBuf>,
+
+    /// Write the cleaned corpus as a directory of text files or as JSONL
+    /// [default: JSONL when an input is JSONL, else text].
+    #[arg(long, value_name = "FORMAT")]
+    output_format: Option<Format>,
+
+    /// Also write the removed spans as attribute records, one JSON line a
+    /// document: {"id", "attributes": {"dedupe__boilerplate": [[start, end,
+    /// score], ...], ...}}.
+    #[arg(long, value_name = "FILE")]
+    attributes: Option<PathBuf>,
+
+    /// What the offsets of attribute records count: bytes of the UTF-8 text,
+    /// or characters (as Python indexes a str).
+    #[arg(
+        long,
+        value_name = "UNIT",
+        default_value = "bytes",
+        requires = "attributes"
+    )]
+    attribute_offsets: OffsetUnit,
 
     /// Replace an existing output directory and report.
     #[arg(long)]
@@ -125,8 +220,67 @@ struct CheckArgs {
     #[arg(long)]
     no_html: bool,
 
+    /// Which findings fail the check, comma-separated: boilerplate,
+    /// duplicate (copies within the drop), corpus (copies of the --against
+    /// index).
+    #[arg(
+        long,
+        value_name = "KIND,...",
+        value_delimiter = ',',
+        default_value = "boilerplate,duplicate,corpus",
+        help_heading = "Gate"
+    )]
+    fail_on: Vec<FailOn>,
+
+    /// Fail when more than this share of the drop's bytes would be removed.
+    #[arg(long, value_name = "SHARE", value_parser = share, help_heading = "Gate")]
+    max_removal_rate: Option<f64>,
+
+    /// Findings listed in this file were reviewed and accepted: they do not
+    /// fail the check.
+    #[arg(long, value_name = "FILE", help_heading = "Gate")]
+    baseline: Option<PathBuf>,
+
+    /// Write every current finding to the --baseline file (accepting them all).
+    #[arg(long, requires = "baseline", help_heading = "Gate")]
+    write_baseline: bool,
+
+    /// How to write the verdict on stdout: human, json, github (workflow
+    /// annotations, plus a summary in $GITHUB_STEP_SUMMARY), markdown.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "human",
+        help_heading = "Gate"
+    )]
+    format: VerdictFormat,
+
     #[command(flatten)]
     common: CommonArgs,
+}
+
+/// A kind of finding, for --fail-on.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    /// Boilerplate removed.
+    Boilerplate,
+    /// Copies within the drop.
+    Duplicate,
+    /// Copies of the indexed corpus.
+    Corpus,
+}
+
+/// How check writes its verdict.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum VerdictFormat {
+    /// One finding a line, then the verdict.
+    Human,
+    /// One JSON object.
+    Json,
+    /// GitHub workflow annotations.
+    Github,
+    /// Markdown for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -156,6 +310,39 @@ struct CommonArgs {
     /// Print nothing on stderr but errors.
     #[arg(short, long)]
     quiet: bool,
+
+    /// Say more on stderr: the worker threads, and each phase's documents
+    /// and time.
+    #[arg(short, long, conflicts_with = "quiet")]
+    verbose: bool,
+
+    /// Colour the messages on stderr; `auto` colours a terminal unless
+    /// NO_COLOR is set.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: ColorChoice,
+
+    /// JSONL: the field that holds a document's id.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "id",
+        help_heading = "JSONL"
+    )]
+    id_field: String,
+
+    /// JSONL: the field that holds a document's text.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "text",
+        help_heading = "JSONL"
+    )]
+    text_field: String,
+
+    /// A corpus index (`dedupe index build`): paragraphs that repeat the
+    /// corpus are duplicates of it, named by document and paragraph.
+    #[arg(long, value_name = "INDEX")]
+    against: Option<PathBuf>,
 
     /// Worker threads [default: one per core]. The output does not depend on it.
     #[arg(short = 'j', long, value_name = "N")]
@@ -203,14 +390,37 @@ fn share(arg: &str) -> Result<f64, String> {
     }
 }
 
+/// How the cleaned corpus is written.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// A directory of text files, mirroring the input.
+    Text,
+    /// One JSON document a line.
+    Jsonl,
+}
+
+/// What attribute offsets count.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OffsetUnit {
+    /// Bytes of the UTF-8 text.
+    Bytes,
+    /// Characters (Unicode scalar values).
+    Chars,
+}
+
 /// What `main` is asked to do.
 pub enum Action {
     /// Run the pipeline.
-    Run(Config),
+    Run(Box<Config>),
     /// Print the rule table.
     ListRules,
     /// Explain the removals in one document.
     Explain(explain::Request),
+    /// Print a shell completion script.
+    Completions(Shell),
+    /// Print the man page of dedupe, or of one of its commands (a path
+    /// of subcommand names).
+    Man(Vec<String>),
 }
 
 impl Cli {
@@ -218,30 +428,120 @@ impl Cli {
     pub fn resolve(self) -> Result<Action, Fatal> {
         match self.command {
             Some(Command::Rules) => Ok(Action::ListRules),
-            Some(Command::Explain(args)) => explain_request(args).map(Action::Explain),
+            Some(Command::Explain(args)) => explain_request(*args).map(Action::Explain),
+            Some(Command::Completions { shell }) => Ok(Action::Completions(shell)),
+            Some(Command::Man { command }) => Ok(Action::Man(command)),
+            Some(Command::Index(IndexCommand::Build(args))) => {
+                let args = *args;
+                let mut config = common_config(args.paths, args.common);
+                config.mode = Mode::Index;
+                config.report = report_target(args.report);
+                if args.out.exists() && !args.force {
+                    return Err(Fatal::new(format!(
+                        "index {} already exists; use --force to replace it, or `dedupe index add` to add to it",
+                        args.out.display()
+                    )));
+                }
+                config.index = Some(IndexTask {
+                    path: args.out,
+                    add: false,
+                });
+                Ok(Action::Run(Box::new(config)))
+            }
+            Some(Command::Index(IndexCommand::Add(args))) => {
+                let args = *args;
+                let mut config = common_config(args.paths, args.common);
+                config.mode = Mode::Index;
+                config.report = report_target(args.report);
+                if config.against.as_ref().is_some_and(|a| *a != args.index) {
+                    return Err(Fatal::new(
+                        "index add checks against the index it adds to; drop --against",
+                    ));
+                }
+                config.against = Some(args.index.clone());
+                config.index = Some(IndexTask {
+                    path: args.index,
+                    add: true,
+                });
+                Ok(Action::Run(Box::new(config)))
+            }
             Some(Command::Check(args)) => {
+                let args = *args;
                 let mut config = common_config(args.paths, args.common);
                 config.mode = Mode::Check;
                 config.report = report_target(args.report);
                 config.html_report = html_target(&config.report, args.no_html);
-                Ok(Action::Run(config))
+                config.gate = gate::Settings {
+                    fail_on: args
+                        .fail_on
+                        .iter()
+                        .map(|k| match k {
+                            FailOn::Boilerplate => gate::Kind::Boilerplate,
+                            FailOn::Duplicate => gate::Kind::Duplicate,
+                            FailOn::Corpus => gate::Kind::Corpus,
+                        })
+                        .collect(),
+                    max_removal_rate: args.max_removal_rate,
+                    baseline: args.baseline,
+                    write_baseline: args.write_baseline,
+                    format: match args.format {
+                        VerdictFormat::Human => gate::Format::Human,
+                        VerdictFormat::Json => gate::Format::Json,
+                        VerdictFormat::Github => gate::Format::Github,
+                        VerdictFormat::Markdown => gate::Format::Markdown,
+                    },
+                    step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+                        .filter(|v| !v.is_empty())
+                        .map(PathBuf::from),
+                };
+                Ok(Action::Run(Box::new(config)))
             }
             None => {
                 let args = self.clean;
                 let mut config = common_config(args.paths, args.common);
+                let any_jsonl = config.inputs.iter().any(|p| jsonl::is_jsonl(p));
+                config.output_format = match args.output_format {
+                    Some(Format::Jsonl) => OutputFormat::Jsonl,
+                    Some(Format::Text) if any_jsonl => {
+                        return Err(Fatal::new(
+                            "JSONL input is written as JSONL; --output-format text needs text files",
+                        ));
+                    }
+                    Some(Format::Text) => OutputFormat::Text,
+                    None if any_jsonl => OutputFormat::Jsonl,
+                    None => OutputFormat::Text,
+                };
+                let jsonl_out = config.output_format == OutputFormat::Jsonl;
                 let out = match args.out {
                     Some(out) => out,
-                    None => default_output(&config.inputs[0])?,
+                    None if jsonl::is_stdio(&config.inputs[0]) => PathBuf::from("-"),
+                    None => default_output(&config.inputs[0], jsonl_out)?,
                 };
+                if jsonl::is_stdio(&out) && !jsonl_out {
+                    return Err(Fatal::new(
+                        "-o - writes JSONL to stdout; add --output-format jsonl",
+                    ));
+                }
                 config.report = match args.report {
                     Some(r) => report_target(Some(r)),
+                    None if jsonl::is_stdio(&out) => ReportTarget::None,
                     None => ReportTarget::File(with_suffix(&out, ".report.json")),
+                };
+                if jsonl::is_stdio(&out) && config.report == ReportTarget::Stdout {
+                    return Err(Fatal::new(
+                        "the cleaned corpus goes to stdout: write the report to a file with --report FILE",
+                    ));
+                }
+                config.attributes = args.attributes;
+                config.attribute_offsets = match args.attribute_offsets {
+                    OffsetUnit::Bytes => Offsets::Bytes,
+                    OffsetUnit::Chars => Offsets::Chars,
                 };
                 config.html_report = html_target(&config.report, args.no_html);
                 config.mode = Mode::Clean;
                 config.output = Some(out);
                 config.force = args.force;
-                Ok(Action::Run(config))
+                Ok(Action::Run(Box::new(config)))
             }
         }
     }
@@ -252,10 +552,10 @@ fn explain_request(args: ExplainArgs) -> Result<explain::Request, Fatal> {
     let origin = match (&args.report, &args.corpus) {
         (Some(report), _) => Origin::Report(report.clone()),
         (None, Some(corpus)) => {
-            let report = with_suffix(&default_output(corpus)?, ".report.json");
+            let out = default_output(corpus, jsonl::is_jsonl(corpus))?;
             let config = common_config(vec![corpus.clone()], args.common);
             Origin::Corpus {
-                report,
+                report: with_suffix(&out, ".report.json"),
                 config: Box::new(config),
             }
         }
@@ -284,10 +584,18 @@ fn reports_above(document: &Path) -> Vec<(PathBuf, PathBuf)> {
         .chain(resolved)
         .filter(|dir| !dir.as_os_str().is_empty() && dir.is_dir())
         .filter_map(|dir| {
-            let report = with_suffix(&default_output(dir).ok()?, ".report.json");
+            let report = with_suffix(&default_output(dir, false).ok()?, ".report.json");
             Some((dir.to_path_buf(), report))
         })
         .collect()
+}
+
+/// The HTML report beside a JSON report file, unless switched off.
+fn html_target(report: &ReportTarget, no_html: bool) -> Option<PathBuf> {
+    match report {
+        ReportTarget::File(path) if !no_html => Some(dedupe::html::beside(path)),
+        _ => None,
+    }
 }
 
 fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
@@ -298,10 +606,17 @@ fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
         .map(|e| e.trim().trim_start_matches('.').to_lowercase())
         .filter(|e| !e.is_empty())
         .collect();
+    config.fields = jsonl::Fields {
+        id: common.id_field,
+        text: common.text_field,
+    };
+    config.against = common.against;
     config.disabled_rules = common.disable_rule;
     config.no_strip = common.no_strip;
     config.rules_file = common.rules;
     config.quiet = common.quiet;
+    config.verbose = common.verbose;
+    config.color = stderr_color(common.color);
     config.threads = common.threads.unwrap_or(0);
     config.near_duplicates = !common.exact;
     config.near_threshold = common.threshold;
@@ -320,16 +635,9 @@ fn report_target(arg: Option<PathBuf>) -> ReportTarget {
     }
 }
 
-/// The HTML report beside a JSON report file, unless switched off.
-fn html_target(report: &ReportTarget, no_html: bool) -> Option<PathBuf> {
-    match report {
-        ReportTarget::File(path) if !no_html => Some(dedupe::html::beside(path)),
-        _ => None,
-    }
-}
-
-/// `NAME-clean` beside the input (for a file, NAME is its stem).
-fn default_output(input: &Path) -> Result<PathBuf, Fatal> {
+/// `NAME-clean` beside the input (for a file, NAME is its stem); for JSONL,
+/// `NAME-clean.jsonl` with the input's compression.
+fn default_output(input: &Path, jsonl_out: bool) -> Result<PathBuf, Fatal> {
     // Keep the path as the user wrote it, for messages; resolve `.` and `..`.
     let named = matches!(input.components().next_back(), Some(Component::Normal(_)));
     let base = if named {
@@ -344,7 +652,18 @@ fn default_output(input: &Path) -> Result<PathBuf, Fatal> {
     } else {
         base.file_stem()
     };
+    let compression = match jsonl::Compression::of(&base) {
+        jsonl::Compression::None => "",
+        jsonl::Compression::Gzip => ".gz",
+        jsonl::Compression::Zstd => ".zst",
+    };
     match (base.parent(), stem) {
+        (Some(parent), Some(stem)) if jsonl_out => {
+            let stem = stem.to_string_lossy();
+            let stem = stem.strip_suffix(".jsonl").unwrap_or(&stem);
+            let stem = stem.strip_suffix(".ndjson").unwrap_or(stem);
+            Ok(parent.join(format!("{stem}-clean.jsonl{compression}")))
+        }
         (Some(parent), Some(stem)) => Ok(parent.join(format!("{}-clean", stem.to_string_lossy()))),
         _ => Err(Fatal::new(format!(
             "cannot place an output next to {}; choose one with -o",
@@ -357,4 +676,71 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_os_string();
     s.push(suffix);
     PathBuf::from(s)
+}
+
+/// Whether the lines on stderr are coloured. `auto` colours a terminal
+/// unless `NO_COLOR` is set (and honours `CLICOLOR` and `CLICOLOR_FORCE`).
+/// The choice is also made global, for the binary's own error lines.
+fn stderr_color(when: ColorChoice) -> bool {
+    let choice = match when {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+    anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never
+}
+
+/// Writes the completion script for `shell`, generated from the flags above.
+pub fn completions(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
+    // `generate` panics on a failed write; a closed pipe is not worth one.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "dedupe", &mut script);
+    out.write_all(&script)
+}
+
+/// Writes the man page of dedupe, or of the subcommand at the path
+/// `command` (`["check"]`: `dedupe-check(1)`; `["index", "build"]`:
+/// `dedupe-index-build(1)`), generated from the flags above.
+pub fn man_page(command: &[String], out: &mut dyn Write) -> io::Result<()> {
+    // As clap_mangen's `generate_to` does: no page for `help`, and built so
+    // that subcommands are named `dedupe-check`.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    for name in command {
+        cmd = match cmd.find_subcommand(name) {
+            Some(sub) if !sub.is_hide_set() => sub.clone(),
+            _ => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+                let of = cmd.get_display_name().unwrap_or(cmd.get_name());
+                let message = if names.is_empty() {
+                    format!("{of} has no command {name:?}")
+                } else {
+                    format!("{of} has no command {name:?}; it has {}", names.join(", "))
+                };
+                return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
+            }
+        };
+    }
+    let has_subcommands = cmd.has_subcommands();
+    let has_version = cmd.get_version().is_some();
+    let man = clap_mangen::Man::new(cmd).source(concat!("dedupe ", env!("CARGO_PKG_VERSION")));
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    if has_subcommands {
+        man.render_subcommands_section(out)?;
+    }
+    // The exit codes under their usual heading rather than "EXTRA".
+    writeln!(out, ".SH \"EXIT STATUS\"\n.nf")?;
+    for line in EXIT_CODES.lines().skip(1) {
+        writeln!(out, "{}", line.replace('\\', "\\e").replace('-', "\\-"))?;
+    }
+    writeln!(out, ".fi")?;
+    if has_version {
+        man.render_version_section(out)?;
+    }
+    Ok(())
 }

@@ -5,7 +5,27 @@
 //! decision already made: paths are absolute where it matters, defaults are
 //! filled in, and conflicting flags have been rejected.
 
+use crate::jsonl::Fields;
 use std::path::PathBuf;
+
+/// How the cleaned corpus is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// A directory that mirrors the input tree, one cleaned file a document.
+    Text,
+    /// One JSONL file (or standard output), one line a document (see
+    /// [`crate::jsonl`]).
+    Jsonl,
+}
+
+/// What the offsets of attribute records count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offsets {
+    /// Bytes of the UTF-8 text.
+    Bytes,
+    /// Unicode scalar values (characters, as Python's `str` indexes them).
+    Chars,
+}
 
 /// What the run produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +35,19 @@ pub enum Mode {
     /// Write nothing but the report (if one was asked for); exit 1 when any
     /// boilerplate or duplicate is found.
     Check,
+    /// Write nothing but a corpus index ([`IndexTask`]) and the report (if
+    /// one was asked for); exit 0 unless a file failed.
+    Index,
+}
+
+/// Building or extending a corpus index (see [`crate::corpus`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexTask {
+    /// The index file to write.
+    pub path: PathBuf,
+    /// Add to the index at `path` (which is also checked against) instead
+    /// of building a new one.
+    pub add: bool,
 }
 
 /// Where the JSON report goes.
@@ -38,8 +71,18 @@ pub struct Config {
     pub extensions: Vec<String>,
     /// Clean (write the corpus) or check (report only).
     pub mode: Mode,
-    /// Directory that receives the cleaned corpus; `None` in check mode.
+    /// Where the cleaned corpus goes: a directory (text), a file or `-` for
+    /// standard output (JSONL); `None` in check mode.
     pub output: Option<PathBuf>,
+    /// How the cleaned corpus is written.
+    pub output_format: OutputFormat,
+    /// Field names of JSONL documents.
+    pub fields: Fields,
+    /// Where to write the removed spans as attribute records, one JSONL line
+    /// a document (see [`crate::attributes`]).
+    pub attributes: Option<PathBuf>,
+    /// What the offsets in attribute records count.
+    pub attribute_offsets: Offsets,
     /// Replace an existing output directory or report file.
     pub force: bool,
     /// Where the JSON report is written.
@@ -55,6 +98,13 @@ pub struct Config {
     pub rules_file: Option<PathBuf>,
     /// Print nothing on stderr except errors.
     pub quiet: bool,
+    /// Say more on stderr: the worker threads, and each phase's documents
+    /// and time.
+    pub verbose: bool,
+    /// Colour the lines for people on stderr with ANSI escape codes (see
+    /// [`crate::report::Palette`]). The library never looks at a terminal:
+    /// the binary decides.
+    pub color: bool,
     /// Worker threads for the per-document stages; 0 means one per core.
     /// The output does not depend on it.
     pub threads: usize,
@@ -75,6 +125,13 @@ pub struct Config {
     /// Remove every paragraph of a document that is a near-duplicate of an
     /// earlier one, not only its repeated paragraphs.
     pub drop_duplicate_documents: bool,
+    /// An index of an earlier corpus: paragraphs that repeat it are
+    /// duplicates of the corpus (see [`crate::corpus`]).
+    pub against: Option<PathBuf>,
+    /// Write the run's kept paragraphs to a corpus index.
+    pub index: Option<IndexTask>,
+    /// How check mode judges and reports the drop (see [`crate::gate`]).
+    pub gate: crate::gate::Settings,
     /// Documents a paragraph shaped like page furniture (no sentence end, or
     /// under five words) must occur in to be removed everywhere as the `repeated-block` signal.
     pub repeat_min_documents: usize,
@@ -89,6 +146,10 @@ impl Config {
             extensions: default_extensions(),
             mode: Mode::Check,
             output: None,
+            output_format: OutputFormat::Text,
+            fields: Fields::default(),
+            attributes: None,
+            attribute_offsets: Offsets::Bytes,
             force: false,
             report: ReportTarget::None,
             html_report: None,
@@ -96,6 +157,8 @@ impl Config {
             no_strip: false,
             rules_file: None,
             quiet: false,
+            verbose: false,
+            color: false,
             threads: 0,
             shingle_width: 5,
             near_duplicates: true,
@@ -104,6 +167,9 @@ impl Config {
             document_threshold: 0.8,
             drop_duplicate_documents: false,
             repeat_min_documents: 3,
+            against: None,
+            index: None,
+            gate: crate::gate::Settings::default(),
         }
     }
 }

@@ -72,6 +72,7 @@
 pub mod documents;
 pub mod index;
 
+use crate::corpus::Index;
 use crate::fingerprint::Shingles;
 use index::AnchorIndex;
 use nohash_hasher::IntMap;
@@ -105,6 +106,17 @@ pub enum Verdict {
         /// The best-matching kept paragraph.
         of: Location,
         /// Share of the paragraph's words covered by earlier kept text.
+        similarity: f32,
+    },
+    /// Removed as an exact copy of paragraph number `0` of the indexed
+    /// corpus (`--against`, see [`crate::corpus`]).
+    CorpusDuplicate(u32),
+    /// Removed because `similarity` of its words lie in shingles of one or
+    /// two paragraphs of the indexed corpus; `of` holds the most of them.
+    CorpusNearDuplicate {
+        /// Number of the best-matching paragraph in the index.
+        of: u32,
+        /// Share of the paragraph's words covered by the corpus.
         similarity: f32,
     },
     /// Removed with its whole document, a near-duplicate of document `of`.
@@ -142,7 +154,9 @@ pub struct NearParams {
 
 /// Decides documents one at a time, in input order.
 #[derive(Debug)]
-pub struct Decider {
+pub struct Decider<'c> {
+    /// The indexed corpus that comes before every document of the run.
+    corpus: Option<&'c Index>,
     /// Fingerprint to the kept paragraph (document, paragraph) that had it.
     first_seen: IntMap<u64, (u32, u32)>,
     near: Option<(NearParams, AnchorIndex)>,
@@ -152,11 +166,12 @@ pub struct Decider {
     recent_order: VecDeque<Location>,
 }
 
-impl Decider {
+impl<'c> Decider<'c> {
     /// A decider that has seen nothing. `near` switches near-duplicate
     /// matching on.
-    pub fn new(near: Option<NearParams>) -> Decider {
+    pub fn new(near: Option<NearParams>) -> Decider<'c> {
         Decider {
+            corpus: None,
             first_seen: IntMap::default(),
             near: near.map(|p| (p, AnchorIndex::default())),
             recent: FxHashMap::default(),
@@ -167,10 +182,17 @@ impl Decider {
     /// [`Decider::new`] with room for `paragraphs` fingerprints from the
     /// start, so that the table is not rebuilt (and briefly held twice) as
     /// it grows.
-    pub fn with_capacity(near: Option<NearParams>, paragraphs: usize) -> Decider {
+    pub fn with_capacity(near: Option<NearParams>, paragraphs: usize) -> Decider<'c> {
         let mut decider = Decider::new(near);
         decider.first_seen.reserve(paragraphs);
         decider
+    }
+
+    /// Decides against an indexed corpus too: a paragraph that repeats it
+    /// is a duplicate of the corpus's paragraph, before any copy in the run.
+    pub fn against(mut self, corpus: &'c Index) -> Decider<'c> {
+        self.corpus = Some(corpus);
+        self
     }
 
     /// The verdicts for document `doc`, which must come after every document
@@ -199,6 +221,10 @@ impl Decider {
                 }
                 Candidate::Text(hash) => hash,
             };
+            if let Some(number) = self.corpus.and_then(|c| c.find(hash)) {
+                verdicts.push(Verdict::CorpusDuplicate(number));
+                continue;
+            }
             let slot = match self.first_seen.entry(hash) {
                 Entry::Occupied(first) => {
                     let (doc, para) = *first.get();
@@ -219,13 +245,29 @@ impl Decider {
                     None => into.extend(read_shingles(at)),
                 };
                 let anchors = index::anchor_positions(shingles);
-                if shingles.len() >= near_params.min_shingles.max(1)
+                let long_enough = shingles.len() >= near_params.min_shingles.max(1);
+                if long_enough
+                    && let Some(corpus) = self.corpus.filter(|c| c.parameters().near_duplicates)
                     && let Some((of, similarity)) = near_match(
-                        index,
+                        &|h| corpus.holder(h),
+                        shingles,
+                        &anchors,
+                        &near_params,
+                        &mut |number, into| corpus.shingles(number, into),
+                        |h| u64::from(h as u32),
+                    )
+                {
+                    verdicts.push(Verdict::CorpusNearDuplicate { of, similarity });
+                    continue;
+                }
+                if long_enough
+                    && let Some((of, similarity)) = near_match(
+                        &|h| index.holder(h),
                         shingles,
                         &anchors,
                         &near_params,
                         &mut source_shingles,
+                        |h| h,
                     )
                 {
                     verdicts.push(Verdict::NearDuplicate { of, similarity });
@@ -291,17 +333,21 @@ pub const PREFILTER: f64 = 0.25;
 pub const RECENT_PARAGRAPHS: usize = 131_072;
 
 /// The source and coverage of a near-duplicate, or `None` for a paragraph
-/// that is not one. The anchors in `index` name the candidate sources; the
-/// coverage is then counted on their full shingles. `own` are the indices of
-/// the paragraph's own anchors ([`index::anchor_positions`]).
-fn near_match(
-    index: &AnchorIndex,
+/// that is not one. `holder` names the kept paragraph that had a shingle as
+/// an anchor (in the run's [`AnchorIndex`] or the indexed corpus): these
+/// are the candidate sources; the coverage is then counted on their full
+/// shingles, compared through `key` (the corpus stores the low 32 bits of
+/// each). `own` are the indices of the paragraph's own anchors
+/// ([`index::anchor_positions`]).
+fn near_match<H: Copy + Ord>(
+    holder: &dyn Fn(u64) -> Option<H>,
     shingles: &Shingles,
     own: &[usize],
     params: &NearParams,
-    source_shingles: &mut dyn FnMut(Location, &mut Vec<u64>),
-) -> Option<(Location, f32)> {
-    let holders: Vec<Option<Location>> = shingles.hashes.iter().map(|&h| index.holder(h)).collect();
+    source_shingles: &mut dyn FnMut(H, &mut Vec<u64>),
+    key: fn(u64) -> u64,
+) -> Option<(H, f32)> {
+    let holders: Vec<Option<H>> = shingles.hashes.iter().map(|&h| holder(h)).collect();
     let sources = index::top_holders(&holders, MAX_SOURCES);
     let &of = sources.first()?;
     // Reading sources again costs a file read each: first ask whether the
@@ -318,7 +364,7 @@ fn near_match(
         source_shingles(at, &mut present);
     }
     present.sort_unstable();
-    let sourced = shingles.coverage(|h| present.binary_search(&h).is_ok());
+    let sourced = shingles.coverage(|h| present.binary_search(&key(h)).is_ok());
     (sourced >= params.threshold).then_some((of, sourced as f32))
 }
 
@@ -329,7 +375,7 @@ mod tests {
     use Candidate::{Boilerplate, Text};
     use index::{anchor_positions, anchors};
 
-    fn exact_only() -> Decider {
+    fn exact_only() -> Decider<'static> {
         Decider::new(None)
     }
 
@@ -482,12 +528,14 @@ mod tests {
             into.extend(shingled(A).hashes);
         };
         let edited = shingled(&A.replace("three", "two"));
+        let holder = |h| index.holder(h);
         let found = near_match(
-            &index,
+            &holder,
             &edited,
             &anchor_positions(&edited),
             &params,
             &mut fetch,
+            |h| h,
         );
         assert!(matches!(found, Some((at, _)) if at == kept), "{found:?}");
         assert_eq!(*fetched.borrow(), [kept]);
@@ -502,11 +550,12 @@ mod tests {
         );
         assert_eq!(
             near_match(
-                &index,
+                &holder,
                 &other,
                 &anchor_positions(&other),
                 &params,
-                &mut fetch
+                &mut fetch,
+                |h| h,
             ),
             None
         );

@@ -93,10 +93,24 @@ struct Removal {
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 enum Reason {
-    Boilerplate { rule: String },
-    Duplicate { of: Ref },
-    NearDuplicate { similarity: f64, of: Ref },
-    DuplicateDocument { similarity: f64, of: String },
+    Boilerplate {
+        rule: String,
+    },
+    Duplicate {
+        #[serde(default)]
+        scope: String,
+        of: Ref,
+    },
+    NearDuplicate {
+        #[serde(default)]
+        scope: String,
+        similarity: f64,
+        of: Ref,
+    },
+    DuplicateDocument {
+        similarity: f64,
+        of: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -301,7 +315,13 @@ impl<'a> Index<'a> {
         let mut near: BTreeMap<_, Vec<_>> = BTreeMap::new();
         for doc in &report.documents {
             for r in &doc.removed {
-                if let Reason::NearDuplicate { similarity, of } = &r.reason {
+                if let Reason::NearDuplicate {
+                    similarity,
+                    of,
+                    scope,
+                } = &r.reason
+                    && scope != CORPUS
+                {
                     near.entry((of.path.as_str(), of.paragraph))
                         .or_default()
                         .push(Copied {
@@ -331,6 +351,33 @@ impl<'a> Index<'a> {
         }
         if let Some(near) = self.near.get(&(path, para)) {
             out.extend(near.iter().copied());
+        }
+        out
+    }
+
+    /// The paragraphs of the report removed as copies of paragraph `of` of
+    /// the indexed corpus.
+    fn corpus_copies(&self, of: &Ref) -> Vec<Copied<'a>> {
+        let mut out = Vec::new();
+        for doc in &self.report.documents {
+            for r in &doc.removed {
+                let (o, near) = match &r.reason {
+                    Reason::Duplicate { of, scope } if scope == CORPUS => (of, None),
+                    Reason::NearDuplicate {
+                        of,
+                        scope,
+                        similarity,
+                    } if scope == CORPUS => (of, Some(*similarity)),
+                    _ => continue,
+                };
+                if o == of {
+                    out.push(Copied {
+                        path: &doc.path,
+                        para: r.paragraph,
+                        near,
+                    });
+                }
+            }
         }
         out
     }
@@ -367,6 +414,18 @@ impl Copied<'_> {
             Some(sim) => format!("{at} (near-duplicate, similarity {sim})"),
             None => at,
         }
+    }
+}
+
+/// The `scope` of a copy of a paragraph of the indexed corpus (`--against`).
+const CORPUS: &str = "corpus";
+
+/// Where kept paragraph `of` is, seen from document `here`.
+fn place_of(of: &Ref, scope: &str, here: &str) -> String {
+    if scope == CORPUS {
+        format!("{} ¶{} of the indexed corpus", of.path, of.paragraph)
+    } else {
+        place(&of.path, of.paragraph, here)
     }
 }
 
@@ -465,15 +524,19 @@ fn removal(index: &Index, doc: &Doc, r: &Removal, out: &mut String) {
     let here = doc.path.as_str();
     let why = match &r.reason {
         Reason::Boilerplate { rule } => format!("boilerplate, rule {rule}"),
-        Reason::Duplicate { of } => format!(
+        Reason::Duplicate { of, scope } => format!(
             "duplicate of {} (bytes {}..{})",
-            place(&of.path, of.paragraph, here),
+            place_of(of, scope, here),
             of.start,
             of.end
         ),
-        Reason::NearDuplicate { similarity, of } => format!(
+        Reason::NearDuplicate {
+            similarity,
+            of,
+            scope,
+        } => format!(
             "near-duplicate of {} (bytes {}..{}), similarity {similarity}",
-            place(&of.path, of.paragraph, here),
+            place_of(of, scope, here),
             of.start,
             of.end
         ),
@@ -490,11 +553,14 @@ fn removal(index: &Index, doc: &Doc, r: &Removal, out: &mut String) {
             "same text removed by this rule in",
             index.same_boilerplate(rule, &r.excerpt, (here, r.paragraph)),
         ),
-        Reason::Duplicate { of } | Reason::NearDuplicate { of, .. } => {
-            let mut others = vec![format!("{} (kept)", place(&of.path, of.paragraph, here))];
+        Reason::Duplicate { of, scope } | Reason::NearDuplicate { of, scope, .. } => {
+            let mut others = vec![format!("{} (kept)", place_of(of, scope, here))];
+            let copies = match scope.as_str() {
+                CORPUS => index.corpus_copies(of),
+                _ => index.copies_of(&of.path, of.paragraph),
+            };
             others.extend(
-                index
-                    .copies_of(&of.path, of.paragraph)
+                copies
                     .iter()
                     .filter(|c| (c.path, c.para) != (here, r.paragraph))
                     .map(|c| c.show(here)),

@@ -33,6 +33,7 @@
 //! timestamps, no absolute paths, data in input order.
 
 use crate::config::Config;
+use crate::corpus;
 use crate::decide::{Location, Verdict};
 use crate::error::Fatal;
 use crate::report::{self, Report};
@@ -97,10 +98,32 @@ pub struct Entry {
 #[derive(Serialize)]
 #[serde(tag = "k", rename_all = "kebab-case")]
 enum Why {
-    Boilerplate { rule: &'static str },
-    Duplicate { doc: usize, para: usize },
-    NearDuplicate { doc: usize, para: usize, sim: f64 },
-    DuplicateDocument { doc: usize, sim: f64 },
+    Boilerplate {
+        rule: &'static str,
+    },
+    Duplicate {
+        doc: usize,
+        para: usize,
+    },
+    NearDuplicate {
+        doc: usize,
+        para: usize,
+        sim: f64,
+    },
+    DuplicateDocument {
+        doc: usize,
+        sim: f64,
+    },
+    /// A copy of a paragraph of the indexed corpus (`--against`).
+    CorpusDuplicate {
+        path: String,
+        para: usize,
+    },
+    CorpusNearDuplicate {
+        path: String,
+        para: usize,
+        sim: f64,
+    },
 }
 
 /// A paragraph in the data: `[start, end, text, why or null]`.
@@ -126,29 +149,52 @@ struct Row<'a> {
     tags: &'a [String],
 }
 
+/// A finished document, as [`Entry::new`] reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    /// Index of the document in input order.
+    pub index: usize,
+    /// Its relative name.
+    pub path: &'a str,
+    /// Its text.
+    pub text: &'a str,
+    /// Its paragraphs.
+    pub spans: &'a [Span],
+    /// The verdict on each paragraph.
+    pub verdicts: &'a [Verdict],
+    /// Bytes in and out.
+    pub bytes: (u64, u64),
+    /// The indexed corpus checked against, to name its paragraphs.
+    pub corpus: Option<&'a corpus::Index>,
+}
+
 impl Entry {
-    /// The entry of document `index` (its name `path`, its `text` with the
-    /// paragraph `spans` and their `verdicts`); the text is kept only when
-    /// `want` is [`Want::Text`].
-    pub fn new(
-        index: usize,
-        path: &str,
-        text: &str,
-        spans: &[Span],
-        verdicts: &[Verdict],
-        (bytes_in, bytes_out): (u64, u64),
-        want: Want,
-    ) -> Entry {
+    /// The entry of `doc`; the text is kept only when `want` is
+    /// [`Want::Text`].
+    pub fn new(doc: &Document, want: Want) -> Entry {
+        let Document {
+            index,
+            path,
+            text,
+            spans,
+            verdicts,
+            bytes: (bytes_in, bytes_out),
+            corpus,
+        } = *doc;
         let mut removed = [0; 4];
         let mut tags = Vec::new();
         let mut paras = Vec::with_capacity(spans.len());
         for (span, verdict) in spans.iter().zip(verdicts) {
-            let why = why(verdict);
+            let why = why(verdict, corpus);
             if let Some(why) = &why {
                 let (kind, tag) = match why {
                     Why::Boilerplate { rule } => (0, format!("boilerplate:{rule}")),
-                    Why::Duplicate { .. } => (1, KINDS[1].to_string()),
-                    Why::NearDuplicate { .. } => (2, KINDS[2].to_string()),
+                    Why::Duplicate { .. } | Why::CorpusDuplicate { .. } => {
+                        (1, KINDS[1].to_string())
+                    }
+                    Why::NearDuplicate { .. } | Why::CorpusNearDuplicate { .. } => {
+                        (2, KINDS[2].to_string())
+                    }
                     Why::DuplicateDocument { .. } => (3, KINDS[3].to_string()),
                 };
                 removed[kind] += 1;
@@ -182,7 +228,7 @@ impl Entry {
     }
 }
 
-fn why(verdict: &Verdict) -> Option<Why> {
+fn why(verdict: &Verdict, corpus: Option<&corpus::Index>) -> Option<Why> {
     let share = |x: f32| report::rounded(f64::from(x));
     Some(match *verdict {
         Verdict::Kept => return None,
@@ -197,7 +243,27 @@ fn why(verdict: &Verdict) -> Option<Why> {
             doc: of,
             sim: share(similarity),
         },
+        Verdict::CorpusDuplicate(number) => {
+            let (path, para) = corpus_paragraph(corpus, number);
+            Why::CorpusDuplicate { path, para }
+        }
+        Verdict::CorpusNearDuplicate { of, similarity } => {
+            let (path, para) = corpus_paragraph(corpus, of);
+            Why::CorpusNearDuplicate {
+                path,
+                para,
+                sim: share(similarity),
+            }
+        }
     })
+}
+
+/// Document and paragraph number of paragraph `number` of the indexed corpus.
+fn corpus_paragraph(corpus: Option<&corpus::Index>, number: u32) -> (String, usize) {
+    match corpus.map(|c| c.paragraph(number)) {
+        Some(p) => (p.document.to_string(), p.paragraph),
+        None => ("?".to_string(), 0),
+    }
 }
 
 /// JSON made safe inside `<script>`: `<` only occurs in strings, where
@@ -400,6 +466,23 @@ pub fn write(path: &Path, report: &Report, mut spool: Spool) -> Result<(), Fatal
 mod tests {
     use super::*;
 
+    fn doc<'a>(
+        index: usize,
+        text: &'a str,
+        spans: &'a [Span],
+        verdicts: &'a [Verdict],
+    ) -> Document<'a> {
+        Document {
+            index,
+            path: "x.txt",
+            text,
+            spans,
+            verdicts,
+            bytes: (text.len() as u64, 0),
+            corpus: None,
+        }
+    }
+
     #[test]
     fn script_data_cannot_close_its_block() {
         let text = "a </script><script>alert(1)</script> <!-- b";
@@ -407,15 +490,7 @@ mod tests {
             start: 0,
             end: text.len(),
         }];
-        let e = Entry::new(
-            0,
-            "x.txt",
-            text,
-            &spans,
-            &[Verdict::Kept],
-            (1, 1),
-            Want::Text,
-        );
+        let e = Entry::new(&doc(0, text, &spans, &[Verdict::Kept]), Want::Text);
         let json = String::from_utf8(e.json.unwrap()).unwrap();
         assert!(!json.contains('<'), "{json}");
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -440,7 +515,7 @@ mod tests {
                 similarity: 0.9,
             },
         ];
-        let e = Entry::new(3, "x.txt", text, &spans, &verdicts, (7, 1), Want::Text);
+        let e = Entry::new(&doc(3, text, &spans, &verdicts), Want::Text);
         assert_eq!(e.removed, [1, 1, 1, 0]);
         assert_eq!(e.kept, 1);
         assert_eq!(
@@ -455,7 +530,7 @@ mod tests {
             serde_json::json!({"k": "duplicate", "doc": 0, "para": 0})
         );
         assert_eq!(data["p"][3][3]["sim"], 0.9);
-        let counts = Entry::new(3, "x.txt", text, &spans, &verdicts, (7, 1), Want::Counts);
+        let counts = Entry::new(&doc(3, text, &spans, &verdicts), Want::Counts);
         assert!(counts.json.is_none());
         assert_eq!(counts.removed, [1, 1, 1, 0]);
     }
@@ -482,17 +557,12 @@ mod tests {
         for i in 0..4 {
             let want = spool.want();
             let verdicts = [Verdict::Boilerplate("ad")];
-            spool
-                .push(Entry::new(
-                    i,
-                    &format!("{i}.txt"),
-                    &big,
-                    &spans,
-                    &verdicts,
-                    (1, 0),
-                    want,
-                ))
-                .unwrap();
+            let path = format!("{i}.txt");
+            let doc = Document {
+                path: &path,
+                ..doc(i, &big, &spans, &verdicts)
+            };
+            spool.push(Entry::new(&doc, want)).unwrap();
         }
         assert_eq!(spool.rows.len(), 1);
         assert_eq!(spool.left_out, 3);

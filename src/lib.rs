@@ -23,18 +23,29 @@
 //!    document by document in input order (the only sequential step), then
 //!    write each cleaned copy and build its report entry (in parallel).
 //!
+//! Documents are files from a directory walk or lines of a JSONL input
+//! ([`jsonl`]); the cleaned corpus is a directory ([`write`]) or JSONL. With
+//! an index of an earlier corpus ([`corpus`], `--against`), the decision
+//! treats that corpus as coming before the first document. In check mode
+//! the removals become findings that [`gate`] judges.
+//!
 //! Text is held for one chunk of documents at a time, never for the corpus.
 //! Shingles are computed in both passes rather than kept from the first:
 //! eight bytes a word for the whole corpus would cost more than the second
 //! computation.
 //! Output goes only to the writers handed in; nothing here prints.
 
+pub mod attributes;
 pub mod config;
+pub mod corpus;
 pub mod decide;
 pub mod error;
 pub mod explain;
 pub mod fingerprint;
+pub mod gate;
 pub mod html;
+pub mod jsonl;
+pub mod progress;
 pub mod read;
 pub mod report;
 pub mod segment;
@@ -42,15 +53,16 @@ pub mod strip;
 pub mod walk;
 pub mod write;
 
-use config::{Config, Mode, ReportTarget};
+use config::{Config, Mode, Offsets, OutputFormat, ReportTarget};
 use decide::documents::{self, DocumentMatch};
 use decide::{Candidate, Decider, Location, NearParams, Verdict};
 use error::{Fatal, FileError, Operation, display_path};
 use fingerprint::minhash::{Signature, Sketch};
+use progress::{Phase, Phases, Progress};
 use rayon::prelude::*;
 use report::{
     Destinations, DocumentGroup, DocumentMember, DocumentReport, DocumentSpool, DuplicateGroup,
-    ParagraphRef, Reason, Removal, Report, Scope, Summary,
+    Palette, ParagraphRef, Reason, Removal, Report, Scope, Summary,
 };
 use segment::Span;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -99,6 +111,8 @@ struct Analysis {
 /// A document of the current chunk, read again for the second pass.
 struct Prepared {
     text: String,
+    /// The JSONL line of a record (see [`jsonl`]), to write it again.
+    line: Option<Vec<u8>>,
     /// Shingles of each paragraph (empty when not needed).
     shingles: Vec<fingerprint::Shingles>,
 }
@@ -110,6 +124,18 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<ExitStatus, Fatal> {
+    run_with_progress(config, stdout, stderr, &progress::NoProgress)
+}
+
+/// [`run`], telling `progress` how far it has got (see [`progress`]).
+pub fn run_with_progress(
+    config: &Config,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    progress: &dyn Progress,
+) -> Result<ExitStatus, Fatal> {
+    let palette = Palette::new(config.color);
+    let mut phases = Phases::new(progress, config.verbose, palette);
     check_parameters(config)?;
     let user_rules = match &config.rules_file {
         Some(path) => Some(strip::user::load(path)?),
@@ -121,24 +147,71 @@ pub fn run(
         user_rules.as_ref(),
     )?;
     check_output_paths(config)?;
-    let staging = match (&config.mode, &config.output) {
-        (Mode::Clean, Some(out)) => Some(write::Staging::create(out, config.force)?),
-        _ => None,
+    let corpus = match &config.against {
+        Some(path) => {
+            let index = corpus::Index::open(path)?;
+            index.check(&corpus::Parameters::current(
+                config.shingle_width,
+                config.near_duplicates,
+            ))?;
+            Some(index)
+        }
+        None => None,
     };
+    let mut builder = match (&config.index, &corpus) {
+        (Some(task), Some(corpus)) if task.add => Some(corpus::Builder::from_index(corpus)),
+        (Some(_), _) => Some(corpus::Builder::new(corpus::Parameters::current(
+            config.shingle_width,
+            config.near_duplicates,
+        ))),
+        (None, _) => None,
+    };
+    // The directory is written by the workers, JSONL lines by this thread.
+    let (staging, mut output) = match Output::create(config)? {
+        Output::Dir(staging) => (Some(staging), Output::None),
+        lines => (None, lines),
+    };
+    let mut attributes = match &config.attributes {
+        Some(path) => Some(jsonl::Sink::create(path, config.force)?),
+        None => None,
+    };
+    let lines = match output {
+        Output::None | Output::Dir(_) => None,
+        Output::File(_) | Output::Stdout => Some(&config.fields),
+    };
+    let attribute_offsets = config
+        .attributes
+        .is_some()
+        .then_some(config.attribute_offsets);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
         .map_err(|e| Fatal::new(format!("cannot start worker threads: {e}")))?;
+    if config.verbose {
+        let threads = pool.current_num_threads();
+        let s = if threads == 1 { "" } else { "s" };
+        let _ = writeln!(
+            stderr,
+            "{0}dedupe: {threads} worker thread{s}{0:#}",
+            palette.detail
+        );
+    }
 
     // Pass 1, per document.
-    let entries = walk::walk(&config.inputs, &config.extensions)?;
+    let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)?;
     let mut errors = Vec::new();
+    phases.start(Phase::Read, entries.len());
     let analyses: Vec<Result<Analysis, FileError>> = pool.install(|| {
         entries
             .into_par_iter()
-            .map(|entry| entry.and_then(|source| analyze(source, &stripper, config)))
+            .map(|entry| {
+                let analysis = entry.and_then(|source| analyze(source, &stripper, config));
+                progress.advance(1);
+                analysis
+            })
             .collect()
     });
+    phases.end(stderr);
     let mut docs = Vec::with_capacity(analyses.len());
     for result in analyses {
         match result {
@@ -148,6 +221,7 @@ pub fn run(
     }
 
     // The corpus step.
+    phases.start(Phase::Compare, docs.len());
     let signatures: Vec<Option<&Signature>> = docs.iter().map(|d| d.signature.as_ref()).collect();
     let doc_matches = documents::cluster(&signatures, config.document_threshold);
     // Signatures are needed for clustering only: free them before the
@@ -161,6 +235,8 @@ pub fn run(
     for doc in &mut docs {
         doc.template_shaped = Vec::new();
     }
+    progress.advance(docs.len() as u64);
+    phases.end(stderr);
 
     // Pass 2, chunk by chunk.
     let near = config.near_duplicates.then_some(NearParams {
@@ -174,7 +250,12 @@ pub fn run(
         .filter(|c| matches!(c, Candidate::Text(_)))
         .count();
     let mut decider = Decider::with_capacity(near, texts);
+    if let Some(corpus) = &corpus {
+        decider = decider.against(corpus);
+    }
     let mut tally = Tally::default();
+    let want_findings = config.mode == Mode::Check;
+    let mut findings: Vec<gate::Finding> = Vec::new();
     let mut spool = match &config.report {
         ReportTarget::None => DocumentSpool::discard(),
         ReportTarget::File(path) => {
@@ -202,6 +283,7 @@ pub fn run(
     // one. With one thread, everything runs in turn on it.
     let overlap = pool.current_num_threads() > 1;
     let chunks = &chunks;
+    phases.start(Phase::Decide, docs.len());
     std::thread::scope(|scope| -> Result<(), Fatal> {
         let start = |k: usize| scope.spawn(move || prepare_chunk(chunks[k]));
         let mut next = (overlap && !chunks.is_empty()).then(|| start(0));
@@ -217,17 +299,25 @@ pub fn run(
             for (&i, result) in chunk.iter().zip(prepared) {
                 match result {
                     Ok(doc) => {
+                        let Prepared {
+                            text,
+                            line,
+                            shingles,
+                        } = doc;
                         let candidates = &docs[i].candidates;
                         let verdicts = match doc_matches[i] {
                             Some(m) if config.drop_duplicate_documents => {
                                 Decider::drop_document(candidates, m.of, m.similarity as f32)
                             }
-                            _ => decider.decide(i, candidates, &doc.shingles, &mut |at| {
+                            _ => decider.decide(i, candidates, &shingles, &mut |at| {
                                 read_shingles(&docs, at, config)
                             }),
                         };
                         tally.add(i, &verdicts);
-                        ready.push((i, doc.text, verdicts));
+                        if let Some(builder) = &mut builder {
+                            add_to_index(builder, &docs[i], &verdicts, &shingles);
+                        }
+                        ready.push((i, text, line, verdicts));
                     }
                     Err(err) => errors.push(err),
                 }
@@ -236,15 +326,31 @@ pub fn run(
             let finished: Vec<Result<Finished, FileError>> = pool.install(|| {
                 ready
                     .into_par_iter()
-                    .map(|(i, text, verdicts)| {
-                        let staging = staging.as_ref();
-                        finish(i, &text, &docs, &verdicts, staging, want_entries, want_html)
+                    .map(|(i, text, line, verdicts)| {
+                        let wanted = Wanted {
+                            staging: staging.as_ref(),
+                            lines,
+                            line: line.as_deref(),
+                            attributes: attribute_offsets,
+                            entry: want_entries,
+                            corpus: corpus.as_ref(),
+                            findings: want_findings,
+                            html: want_html,
+                        };
+                        finish(i, &text, &docs, &verdicts, &wanted)
                     })
                     .collect()
             });
             for result in finished {
-                let doc = result.map_err(|err| Fatal::new(err.to_string()))?;
+                let mut doc = result.map_err(|err| Fatal::new(err.to_string()))?;
                 tally.finished(&doc);
+                findings.append(&mut doc.findings);
+                if let Some(line) = &doc.line {
+                    output.write_line(line, stdout)?;
+                }
+                if let (Some(sink), Some(line)) = (&mut attributes, &doc.attributes) {
+                    sink.write_line(line)?;
+                }
                 if let Some(json) = &doc.json {
                     spool.push(json).map_err(|e| {
                         Fatal::new(format!("cannot write the report's temporary file: {e}"))
@@ -258,15 +364,23 @@ pub fn run(
                     })?;
                 }
             }
+            progress.advance(chunk.len() as u64);
         }
         Ok(())
     })?;
+    phases.end(stderr);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     for err in &errors {
-        let _ = writeln!(stderr, "error: {err}");
+        let _ = writeln!(stderr, "{0}error:{0:#} {err}", palette.error);
     }
 
+    let against = corpus.as_ref().map(|c| report::Against {
+        index: display_path(c.path()),
+        documents: c.documents(),
+        paragraphs: c.paragraphs(),
+    });
     let mut report = build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors);
+    report.parameters.against = against;
     let mut to = Destinations::default();
     match &config.report {
         ReportTarget::None => {}
@@ -288,21 +402,101 @@ pub fn run(
         html::write(path, &report, html_spool)?;
         to.html = Some(display_path(path));
     }
-    if let (Some(staging), Some(out)) = (staging, &config.output) {
-        staging.commit()?;
-        to.corpus = Some(display_path(out));
+    if let Some(sink) = attributes {
+        sink.commit()?;
+    }
+    if let (Some(builder), Some(task)) = (builder, &config.index) {
+        // The old index stays mapped until here; the new one replaces it
+        // by a rename.
+        drop(corpus);
+        let paragraphs = builder.paragraphs();
+        builder.write(&task.path)?;
+        to.index = Some((display_path(&task.path), paragraphs));
+    }
+    if let Some(out) = &config.output {
+        let committed = match staging {
+            Some(staging) => staging.commit().map(|()| true)?,
+            None => output.commit(stdout)?,
+        };
+        to.corpus = committed.then(|| match jsonl::is_stdio(out) {
+            true => "standard output".to_string(),
+            false => display_path(out),
+        });
     }
     if !config.quiet {
-        let _ = report::write_summary(&report, &to, stderr);
+        let _ = report::write_styled_summary(&report, &to, &palette, stderr);
     }
 
+    let mut passed = true;
+    if config.mode == Mode::Check {
+        let s = &report.summary;
+        let verdict = gate::judge(&config.gate, findings, s.bytes_in, s.bytes_out)?;
+        passed = verdict.passed;
+        // The verdict goes to stdout, unless the report is there.
+        let out: &mut dyn Write = match config.report {
+            ReportTarget::Stdout => stderr,
+            _ => stdout,
+        };
+        gate::write(&verdict, &config.gate, out)
+            .map_err(|e| Fatal::new(format!("cannot write the check's verdict: {e}")))?;
+    }
     Ok(if !report.errors.is_empty() {
         ExitStatus::Error
-    } else if config.mode == Mode::Check && report.summary.removed() > 0 {
+    } else if !passed {
         ExitStatus::Findings
     } else {
         ExitStatus::Success
     })
+}
+
+/// Where the cleaned corpus goes.
+enum Output {
+    /// Nowhere (check mode).
+    None,
+    /// A directory of cleaned files.
+    Dir(write::Staging),
+    /// A JSONL file.
+    File(jsonl::Sink),
+    /// JSONL on standard output.
+    Stdout,
+}
+
+impl Output {
+    fn create(config: &Config) -> Result<Output, Fatal> {
+        let (Mode::Clean, Some(out)) = (config.mode, &config.output) else {
+            return Ok(Output::None);
+        };
+        Ok(match config.output_format {
+            OutputFormat::Text => Output::Dir(write::Staging::create(out, config.force)?),
+            OutputFormat::Jsonl if jsonl::is_stdio(out) => Output::Stdout,
+            OutputFormat::Jsonl => Output::File(jsonl::Sink::create(out, config.force)?),
+        })
+    }
+
+    /// Writes one JSONL line, in input order.
+    fn write_line(&mut self, line: &[u8], stdout: &mut dyn Write) -> Result<(), Fatal> {
+        match self {
+            Output::File(sink) => sink.write_line(line),
+            Output::Stdout => stdout
+                .write_all(line)
+                .and_then(|()| stdout.write_all(b"\n"))
+                .map_err(|e| Fatal::new(format!("cannot write to standard output: {e}"))),
+            Output::None | Output::Dir(_) => Ok(()),
+        }
+    }
+
+    /// Puts the finished output in place; whether there was one.
+    fn commit(self, stdout: &mut dyn Write) -> Result<bool, Fatal> {
+        match self {
+            Output::None => return Ok(false),
+            Output::Dir(staging) => staging.commit()?,
+            Output::File(sink) => sink.commit()?,
+            Output::Stdout => stdout
+                .flush()
+                .map_err(|e| Fatal::new(format!("cannot write to standard output: {e}")))?,
+        }
+        Ok(true)
+    }
 }
 
 /// Rejects parameters no run can use.
@@ -326,7 +520,7 @@ fn check_parameters(config: &Config) -> Result<(), Fatal> {
 
 /// First pass, one document: read, segment, strip, fingerprint.
 fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analysis, FileError> {
-    let text = read::read(&source.name, &source.path)?;
+    let (text, _) = read_document(&source, &config.fields)?;
     let spans = segment::segment(&text.text, text.body_start);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.of(&text.text)).collect();
     let normalized: Vec<String> = paragraphs
@@ -421,7 +615,7 @@ fn prepare(
     doc_match: Option<DocumentMatch>,
     config: &Config,
 ) -> Result<Prepared, FileError> {
-    let text = read_again(doc)?;
+    let (text, line) = read_again(doc, config)?;
     let dropped = doc_match.is_some() && config.drop_duplicate_documents;
     let mut shingles = vec![fingerprint::Shingles::default(); doc.spans.len()];
     if config.near_duplicates && !dropped {
@@ -433,7 +627,11 @@ fn prepare(
             }
         }
     }
-    Ok(Prepared { text, shingles })
+    Ok(Prepared {
+        text,
+        line,
+        shingles,
+    })
 }
 
 /// The shingle hashes of paragraph `at`, read again from its document: a
@@ -441,7 +639,7 @@ fn prepare(
 /// memory. A document that cannot be read again, or changed, gives none.
 fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
     let doc = &docs[at.doc];
-    let Ok(text) = read_again(doc) else {
+    let Ok((text, _)) = read_again(doc, config) else {
         return Vec::new();
     };
     let mut shingles = fingerprint::Shingles::default();
@@ -449,10 +647,33 @@ fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
     shingles.hashes
 }
 
-/// A document's text, read again after the first pass; an error if the
-/// file changed in between (its spans and fingerprints would not fit).
-fn read_again(doc: &Analysis) -> Result<String, FileError> {
-    let text = read::read(&doc.source.name, &doc.source.path)?;
+/// Reads one document: a file, or the text of a JSONL record (with its
+/// line).
+fn read_document(
+    source: &Source,
+    fields: &jsonl::Fields,
+) -> Result<(read::Text, Option<Vec<u8>>), FileError> {
+    let Some(record) = &source.record else {
+        return Ok((read::read(&source.name, &source.path)?, None));
+    };
+    let line = record.read_line().map_err(|e| {
+        let at = format!("line {} of {}", record.line, display_path(&source.path));
+        FileError::new(source.name.clone(), Operation::Read, format!("{e} ({at})"))
+    })?;
+    let text = jsonl::text_of(&line, fields)
+        .map_err(|m| FileError::new(source.name.clone(), Operation::Decode, m))?;
+    let text = read::Text {
+        text,
+        body_start: 0,
+    };
+    Ok((text, Some(line)))
+}
+
+/// A document's text (and JSONL line), read again after the first pass; an
+/// error if the file changed in between (its spans and fingerprints would
+/// not fit).
+fn read_again(doc: &Analysis, config: &Config) -> Result<(String, Option<Vec<u8>>), FileError> {
+    let (text, line) = read_document(&doc.source, &config.fields)?;
     if xxh3_64(text.text.as_bytes()) != doc.checksum {
         return Err(FileError::new(
             doc.source.name.clone(),
@@ -460,7 +681,7 @@ fn read_again(doc: &Analysis) -> Result<String, FileError> {
             "the file changed while dedupe was running; run again",
         ));
     }
-    Ok(text.text)
+    Ok((text.text, line))
 }
 
 /// The shingles of one paragraph of `text`, into `out`.
@@ -474,6 +695,12 @@ struct Finished {
     index: usize,
     bytes_in: u64,
     bytes_out: u64,
+    /// Its JSONL output line, when the output is JSONL.
+    line: Option<Vec<u8>>,
+    /// Its attribute record, when one is written.
+    attributes: Option<Vec<u8>>,
+    /// Its findings, in check mode.
+    findings: Vec<gate::Finding>,
     /// Its report entry as compact JSON, when a report is written.
     json: Option<Vec<u8>>,
     /// Its entry in the HTML report, when one is written.
@@ -518,6 +745,8 @@ impl Tally {
                 }
                 Verdict::NearDuplicate { .. } => summary.removed_near_duplicate_across += 1,
                 Verdict::DocumentDuplicate { .. } => summary.removed_duplicate_document += 1,
+                Verdict::CorpusDuplicate(_) => summary.removed_duplicate_corpus += 1,
+                Verdict::CorpusNearDuplicate { .. } => summary.removed_near_duplicate_corpus += 1,
             }
         }
     }
@@ -530,6 +759,26 @@ impl Tally {
     }
 }
 
+/// What the second pass makes of a decided document.
+struct Wanted<'a> {
+    /// Write the cleaned copy into this directory.
+    staging: Option<&'a write::Staging>,
+    /// Make its JSONL line, with these field names.
+    lines: Option<&'a jsonl::Fields>,
+    /// The input line of a JSONL document.
+    line: Option<&'a [u8]>,
+    /// Make its attribute record, with these offsets.
+    attributes: Option<Offsets>,
+    /// Make its report entry.
+    entry: bool,
+    /// The indexed corpus, to name the copies found in it.
+    corpus: Option<&'a corpus::Index>,
+    /// Make its findings for the gate.
+    findings: bool,
+    /// What the HTML report wants of it.
+    html: html::Want,
+}
+
 /// Second pass, one decided document: write its cleaned copy, build its
 /// report entries (JSON and HTML, as wanted).
 fn finish(
@@ -537,30 +786,53 @@ fn finish(
     text: &str,
     docs: &[Analysis],
     verdicts: &[Verdict],
-    staging: Option<&write::Staging>,
-    want_entry: bool,
-    want_html: html::Want,
+    wanted: &Wanted,
 ) -> Result<Finished, FileError> {
     let doc = &docs[index];
+    let name = &doc.source.name;
     let cleaned = write::cleaned(text, doc.body_start, &doc.spans, verdicts);
-    if let Some(staging) = staging {
+    if let Some(staging) = wanted.staging {
         staging
-            .write(&doc.source.name, cleaned.as_bytes())
-            .map_err(|e| {
-                FileError::new(doc.source.name.clone(), Operation::Write, e.to_string())
-            })?;
+            .write(name, cleaned.as_bytes())
+            .map_err(|e| FileError::new(name.clone(), Operation::Write, e.to_string()))?;
     }
+    let line = match (wanted.lines, wanted.line) {
+        (None, _) => None,
+        (Some(fields), Some(line)) => Some(
+            jsonl::replace_text(line, fields, &cleaned)
+                .map_err(|m| FileError::new(name.clone(), Operation::Write, m))?,
+        ),
+        (Some(fields), None) => Some(jsonl::new_line(fields, name, &cleaned)),
+    };
+    let attributes = wanted
+        .attributes
+        .map(|offsets| attributes::line(name, text, &doc.spans, verdicts, offsets));
     let bytes_out = cleaned.len() as u64;
-    let html = (want_html != html::Want::Nothing).then(|| {
-        let sizes = (doc.bytes, bytes_out);
-        let name = &doc.source.name;
-        html::Entry::new(index, name, text, &doc.spans, verdicts, sizes, want_html)
+    let findings = if wanted.findings {
+        findings_of(index, text, docs, verdicts, wanted.corpus)
+    } else {
+        Vec::new()
+    };
+    let html = (wanted.html != html::Want::Nothing).then(|| {
+        let document = html::Document {
+            index,
+            path: name,
+            text,
+            spans: &doc.spans,
+            verdicts,
+            bytes: (doc.bytes, bytes_out),
+            corpus: wanted.corpus,
+        };
+        html::Entry::new(&document, wanted.html)
     });
-    if !want_entry {
+    if !wanted.entry {
         return Ok(Finished {
             index,
             bytes_in: doc.bytes,
             bytes_out,
+            line,
+            attributes,
+            findings,
             json: None,
             html,
         });
@@ -594,6 +866,16 @@ fn finish(
                     similarity: report::rounded(f64::from(similarity)),
                     of: docs[of].source.name.clone(),
                 },
+                Verdict::CorpusDuplicate(number) => Reason::Duplicate {
+                    scope: Scope::Corpus,
+                    fingerprint: fingerprint_of(docs, Location { doc: index, para }),
+                    of: corpus_ref(wanted.corpus, number),
+                },
+                Verdict::CorpusNearDuplicate { of, similarity } => Reason::NearDuplicate {
+                    scope: Scope::Corpus,
+                    similarity: report::rounded(f64::from(similarity)),
+                    of: corpus_ref(wanted.corpus, of),
+                },
             };
             Some(Removal {
                 paragraph: para,
@@ -616,9 +898,120 @@ fn finish(
         index,
         bytes_in: doc.bytes,
         bytes_out,
+        line,
+        attributes,
+        findings,
         json: Some(entry.to_json()),
         html,
     })
+}
+
+/// The gate's findings in a decided document: one per removed paragraph.
+fn findings_of(
+    index: usize,
+    text: &str,
+    docs: &[Analysis],
+    verdicts: &[Verdict],
+    corpus: Option<&corpus::Index>,
+) -> Vec<gate::Finding> {
+    let doc = &docs[index];
+    let mut findings = Vec::new();
+    // Lines are counted as the spans go, which are in order.
+    let (mut line, mut counted) = (1, 0);
+    for (para, verdict) in verdicts.iter().enumerate() {
+        let span = doc.spans[para];
+        let at = |of: Location| match of.doc == index {
+            true => format!("paragraph {} of the same document", of.para),
+            false => format!("{} paragraph {}", docs[of.doc].source.name, of.para),
+        };
+        let (kind, detail, of) = match *verdict {
+            Verdict::Kept => continue,
+            Verdict::Boilerplate(rule) => (
+                gate::Kind::Boilerplate,
+                format!("boilerplate ({rule})"),
+                None,
+            ),
+            Verdict::Duplicate(of) => (
+                gate::Kind::Duplicate,
+                format!("repeats {}", at(of)),
+                Some(paragraph_ref(docs, of)),
+            ),
+            Verdict::NearDuplicate { of, similarity } => (
+                gate::Kind::Duplicate,
+                format!("near-duplicate ({similarity:.2}) of {}", at(of)),
+                Some(paragraph_ref(docs, of)),
+            ),
+            Verdict::DocumentDuplicate { of, similarity } => (
+                gate::Kind::Duplicate,
+                format!(
+                    "its document is a near-duplicate ({similarity:.2}) of {}",
+                    docs[of].source.name
+                ),
+                None,
+            ),
+            Verdict::CorpusDuplicate(number) => {
+                let of = corpus_ref(corpus, number);
+                let detail = format!("repeats the corpus: {} paragraph {}", of.path, of.paragraph);
+                (gate::Kind::Corpus, detail, Some(of))
+            }
+            Verdict::CorpusNearDuplicate { of, similarity } => {
+                let of = corpus_ref(corpus, of);
+                let detail = format!(
+                    "near-duplicate ({similarity:.2}) of the corpus: {} paragraph {}",
+                    of.path, of.paragraph
+                );
+                (gate::Kind::Corpus, detail, Some(of))
+            }
+        };
+        line += text.as_bytes()[counted..span.start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = span.start;
+        let paragraph = span.of(text);
+        let excerpt = report::excerpt(paragraph);
+        findings.push(gate::Finding {
+            path: doc.source.name.clone(),
+            file: display_path(&doc.source.path),
+            line: doc.source.record.as_ref().map_or(line, |r| r.line as usize),
+            paragraph: para,
+            kind,
+            detail: format!("{detail}: \"{excerpt}\""),
+            of,
+            fingerprint: fingerprint::hex(fingerprint::hash(&fingerprint::normalize(paragraph))),
+            excerpt,
+        });
+    }
+    findings
+}
+
+/// A paragraph of the indexed corpus, by its number in the index.
+fn corpus_ref(corpus: Option<&corpus::Index>, number: u32) -> ParagraphRef {
+    let found = corpus.map(|c| c.paragraph(number));
+    ParagraphRef {
+        path: found.as_ref().map_or("?", |p| p.document).to_string(),
+        paragraph: found.as_ref().map_or(0, |p| p.paragraph),
+        start: found.as_ref().map_or(0, |p| p.start),
+        end: found.as_ref().map_or(0, |p| p.end),
+    }
+}
+
+/// Adds the kept paragraphs of a decided document to the index being built.
+fn add_to_index(
+    builder: &mut corpus::Builder,
+    doc: &Analysis,
+    verdicts: &[Verdict],
+    shingles: &[fingerprint::Shingles],
+) {
+    let none = fingerprint::Shingles::default();
+    let mut number = None;
+    for (para, verdict) in verdicts.iter().enumerate() {
+        if let (Verdict::Kept, Candidate::Text(hash)) = (verdict, doc.candidates[para]) {
+            let doc_number = *number.get_or_insert_with(|| builder.add_document(&doc.source.name));
+            let own = shingles.get(para).unwrap_or(&none);
+            builder.add_paragraph(doc_number, para, doc.spans[para], hash, own);
+        }
+    }
 }
 
 fn paragraph_ref(docs: &[Analysis], at: Location) -> ParagraphRef {
@@ -691,6 +1084,7 @@ fn build_report(
             mode: match config.mode {
                 Mode::Clean => "clean",
                 Mode::Check => "check",
+                Mode::Index => "index",
             },
             extensions: config.extensions.clone(),
             strip: !config.no_strip,
@@ -709,6 +1103,7 @@ fn build_report(
                 lsh_rows: fingerprint::minhash::ROWS,
             }),
             repeat_min_documents: config.repeat_min_documents,
+            against: None,
         },
         summary,
         documents,
@@ -721,8 +1116,11 @@ fn build_report(
 /// Refuses an output that lies inside an input, or an input inside the output.
 fn check_output_paths(config: &Config) -> Result<(), Fatal> {
     let mut outputs: Vec<&Path> = Vec::new();
-    if let Some(out) = &config.output {
+    if let Some(out) = config.output.as_deref().filter(|o| !jsonl::is_stdio(o)) {
         outputs.push(out);
+    }
+    if let Some(attributes) = &config.attributes {
+        outputs.push(attributes);
     }
     let json_report = match &config.report {
         ReportTarget::File(path) => Some(path),
@@ -739,7 +1137,7 @@ fn check_output_paths(config: &Config) -> Result<(), Fatal> {
     }
     for out in outputs {
         let out_abs = absolute(out);
-        for input in &config.inputs {
+        for input in config.inputs.iter().filter(|i| !jsonl::is_stdio(i)) {
             let input_abs = absolute(input);
             if out_abs.starts_with(&input_abs) && input_abs.is_dir() {
                 return Err(Fatal::new(format!(

@@ -4,25 +4,44 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+mod progress_bar;
 
 use clap::Parser;
 use dedupe::ExitStatus;
+use dedupe::progress::{NoProgress, Progress};
+use dedupe::report::Palette;
 use dedupe::strip::{RULES, SIGNALS};
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let mut stdout = io::stdout().lock();
-    let mut stderr = io::stderr().lock();
-    let outcome = match cli::Cli::parse().resolve() {
-        Ok(cli::Action::Run(config)) => dedupe::run(&config, &mut stdout, &mut stderr),
-        Ok(cli::Action::Explain(request)) => {
-            dedupe::explain::explain(&request, &mut stdout, &mut stderr)
-        }
+    let config = match cli::Cli::parse().resolve() {
+        Ok(cli::Action::Run(config)) => config,
+        Ok(cli::Action::Explain(request)) => return explain(&request),
         Ok(cli::Action::ListRules) => return list_rules(),
+        Ok(cli::Action::Completions(shell)) => return print(|out| cli::completions(shell, out)),
+        Ok(cli::Action::Man(command)) => {
+            return print(|out| cli::man_page(&command, out));
+        }
         Err(err) => return fail(&err),
     };
-    match outcome {
+    let mut stdout = io::stdout().lock();
+    // Not locked: the progress bar draws on stderr from the worker threads.
+    let mut stderr = io::stderr();
+    let bar = (!config.quiet && stderr.is_terminal()).then(|| progress_bar::Bar::new(config.color));
+    let progress: &dyn Progress = bar.as_ref().map_or(&NoProgress, |b| b);
+    let result = dedupe::run_with_progress(&config, &mut stdout, &mut stderr, progress);
+    drop(bar); // cleared before an error is printed
+    match result {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(err) => fail(&err),
+    }
+}
+
+fn explain(request: &dedupe::explain::Request) -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    let mut stderr = io::stderr().lock();
+    match dedupe::explain::explain(request, &mut stdout, &mut stderr) {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => fail(&err),
     }
@@ -39,7 +58,17 @@ fn list_rules() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Writes to stdout with `write`; a closed pipe is not an error.
+fn print(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
+    let mut out = io::stdout().lock();
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => fail(&err),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
 fn fail(err: &dyn std::error::Error) -> ExitCode {
-    eprintln!("dedupe: error: {err}");
+    let style = Palette::new(true).error;
+    anstream::eprintln!("dedupe: {style}error:{style:#} {err}");
     ExitCode::from(ExitStatus::Error as u8)
 }

@@ -17,7 +17,7 @@
 //!   "format_version": 2,
 //!   "tool": { "name": "dedupe", "version": "0.1.0" },
 //!   "parameters": {
-//!     "mode": "clean" | "check",
+//!     "mode": "clean" | "check" | "index",
 //!     "extensions": ["txt", "md"],          // what a directory walk reads
 //!     "strip": true,                         // false with --no-strip
 //!     "rules": ["share-buttons", ...],       // rules and signals in force
@@ -29,7 +29,8 @@
 //!       "document_threshold": 0.8, "drop_duplicate_documents": false,
 //!       "minhash_bins": 128, "lsh_bands": 21, "lsh_rows": 6
 //!     },
-//!     "repeat_min_documents": 3
+//!     "repeat_min_documents": 3,
+//!     "against": null                        // or { "index": "corpus.idx", "documents": …, "paragraphs": … }
 //!   },
 //!   "summary": {
 //!     "documents": 5,                        // documents read and processed
@@ -42,6 +43,8 @@
 //!     "removed_near_duplicate_within": 0,    // near-duplicates, likewise
 //!     "removed_near_duplicate_across": 0,
 //!     "removed_duplicate_document": 0,       // removed with their whole document
+//!     "removed_duplicate_corpus": 0,         // exact copies of a paragraph of the indexed corpus (--against)
+//!     "removed_near_duplicate_corpus": 0,    // near-duplicates of one
 //!     "duplicate_documents": 0,              // documents in "document_groups" other than the kept ones
 //!     "bytes_in": 15088, "bytes_out": 12601
 //!   },
@@ -52,10 +55,10 @@
 //!       "paragraph": 2,                      // index in the document, from 0
 //!       "start": 288, "end": 344,            // byte span [start, end) in the input file
 //!       "reason": { "kind": "boilerplate", "rule": "follow-prompt" }
-//!              | { "kind": "duplicate", "scope": "within" | "across",
+//!              | { "kind": "duplicate", "scope": "within" | "across" | "corpus",
 //!                  "fingerprint": "…16 hex…",
 //!                  "of": { "path": "002.txt", "paragraph": 1, "start": 230, "end": 286 } }
-//!              | { "kind": "near-duplicate", "scope": "within" | "across",
+//!              | { "kind": "near-duplicate", "scope": "within" | "across" | "corpus",
 //!                  "similarity": 0.963,      // share of its words covered (see crate::decide)
 //!                  "of": { "path": …, "paragraph": …, "start": …, "end": … } }
 //!              | { "kind": "duplicate-document",   // --drop-duplicate-documents
@@ -78,6 +81,8 @@
 //! A member's `similarity` is the estimated Jaccard similarity of its word
 //! shingles with the document it `matches` (the kept one or an earlier
 //! member), from MinHash signatures (see [`crate::fingerprint::minhash`]).
+//! The `against` parameter, the `corpus` counts and scope came with the
+//! corpus index (see [`crate::corpus`]) and are additions within version 2.
 //! Version 2 added the near-duplicate parameters, reasons, counts and
 //! `document_groups`; version 1 reports are version 2 reports without them.
 //!
@@ -87,6 +92,7 @@
 //! whole file.
 
 use crate::error::FileError;
+use anstyle::{AnsiColor, Style};
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -213,6 +219,19 @@ pub struct Parameters {
     /// Documents a paragraph shaped like page furniture must occur in to be
     /// `repeated-block`.
     pub repeat_min_documents: usize,
+    /// The indexed corpus checked against (`--against`); `null` without one.
+    pub against: Option<Against>,
+}
+
+/// The index a run checked against.
+#[derive(Debug, Clone, Serialize)]
+pub struct Against {
+    /// The index file, as given.
+    pub index: String,
+    /// Documents in it.
+    pub documents: usize,
+    /// Paragraphs in it.
+    pub paragraphs: usize,
 }
 
 /// The settings of near-duplicate matching.
@@ -261,6 +280,10 @@ pub struct Summary {
     pub removed_near_duplicate_across: usize,
     /// Paragraphs removed with their whole document (`--drop-duplicate-documents`).
     pub removed_duplicate_document: usize,
+    /// Paragraphs removed as exact copies of the indexed corpus (`--against`).
+    pub removed_duplicate_corpus: usize,
+    /// Paragraphs removed as near-duplicates of the indexed corpus.
+    pub removed_near_duplicate_corpus: usize,
     /// Documents that are near-duplicates of an earlier one.
     pub duplicate_documents: usize,
     /// Bytes of all documents read.
@@ -283,6 +306,8 @@ impl Summary {
             + self.removed_near_duplicate_within
             + self.removed_near_duplicate_across
             + self.removed_duplicate_document
+            + self.removed_duplicate_corpus
+            + self.removed_near_duplicate_corpus
     }
 }
 
@@ -362,6 +387,9 @@ pub enum Scope {
     Within,
     /// An earlier document.
     Across,
+    /// The indexed corpus (`--against`): `of.path` names a document of the
+    /// corpus.
+    Corpus,
 }
 
 /// A paragraph, named by document, index and span.
@@ -456,14 +484,58 @@ pub struct Destinations {
     pub report: Option<String>,
     /// The HTML report, if one was written.
     pub html: Option<String>,
+    /// The corpus index written, with the paragraphs it holds.
+    pub index: Option<(String, usize)>,
 }
 
-/// Writes the short human summary.
+/// Styles of the lines for people on stderr: the summary, error lines and
+/// the details of `-v`. The default is plain text (every style empty); the
+/// binary asks for colour ([`crate::config::Config::color`]) only when
+/// stderr is a terminal and `NO_COLOR` is not set, or with `--color always`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Palette {
+    /// The first line of the summary.
+    pub heading: Style,
+    /// `error:` in front of an error, and the summary's count of failures.
+    pub error: Style,
+    /// Paths of the outputs written.
+    pub path: Style,
+    /// Lines of detail (`-v`).
+    pub detail: Style,
+}
+
+impl Palette {
+    /// The colours used on a terminal, or plain text without `color`.
+    pub fn new(color: bool) -> Palette {
+        if !color {
+            return Palette::default();
+        }
+        Palette {
+            heading: Style::new().bold(),
+            error: Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+            path: Style::new().fg_color(Some(AnsiColor::Green.into())),
+            detail: Style::new().dimmed(),
+        }
+    }
+}
+
+/// Writes the short human summary, in plain text.
 pub fn write_summary(report: &Report, to: &Destinations, out: &mut dyn Write) -> io::Result<()> {
+    write_styled_summary(report, to, &Palette::default(), out)
+}
+
+/// Writes the short human summary in the styles of `palette`.
+pub fn write_styled_summary(
+    report: &Report,
+    to: &Destinations,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let s = &report.summary;
+    let (heading, error, path) = (palette.heading, palette.error, palette.path);
     writeln!(
         out,
-        "dedupe: {} documents, {} paragraphs: {} kept, {} removed",
+        "{heading}dedupe: {} documents, {} paragraphs: {} kept, {} removed{heading:#}",
         s.documents,
         s.paragraphs,
         s.kept,
@@ -487,6 +559,17 @@ pub fn write_summary(report: &Report, to: &Destinations, out: &mut dyn Write) ->
         s.removed_duplicate_within,
         s.removed_duplicate_across
     )?;
+    if let Some(against) = &report.parameters.against {
+        writeln!(
+            out,
+            "  in the corpus: {} ({} exact, {} near) of {} ({} documents)",
+            s.removed_duplicate_corpus + s.removed_near_duplicate_corpus,
+            s.removed_duplicate_corpus,
+            s.removed_near_duplicate_corpus,
+            against.index,
+            against.documents
+        )?;
+    }
     if let Some(near) = &report.parameters.near_duplicates {
         writeln!(
             out,
@@ -523,18 +606,24 @@ pub fn write_summary(report: &Report, to: &Destinations, out: &mut dyn Write) ->
     if s.failed > 0 {
         writeln!(
             out,
-            "  failed:      {} (see the errors above and in the report)",
+            "  {error}failed:{error:#}      {} (see the errors above and in the report)",
             s.failed
         )?;
     }
     if let Some(corpus) = &to.corpus {
-        writeln!(out, "  cleaned corpus: {corpus}")?;
+        writeln!(out, "  cleaned corpus: {path}{corpus}{path:#}")?;
     }
-    if let Some(path) = &to.report {
-        writeln!(out, "  report:         {path}")?;
+    if let Some(report) = &to.report {
+        writeln!(out, "  report:         {path}{report}{path:#}")?;
     }
-    if let Some(path) = &to.html {
-        writeln!(out, "  html report:    {path}")?;
+    if let Some(html) = &to.html {
+        writeln!(out, "  html report:    {path}{html}{path:#}")?;
+    }
+    if let Some((index, paragraphs)) = &to.index {
+        writeln!(
+            out,
+            "  index:          {path}{index}{path:#} ({paragraphs} paragraphs)"
+        )?;
     }
     Ok(())
 }

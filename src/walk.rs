@@ -13,18 +13,22 @@
 //! names, and the report uses them, so no absolute path reaches the output.
 
 use crate::error::{Fatal, FileError, Operation, display_path};
+use crate::jsonl::{self, Fields, Record};
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// One input document found by the walk.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Source {
-    /// Name relative to the input, with `/` separators (see the module doc).
+    /// Name relative to the input, with `/` separators (see the module doc);
+    /// for a JSONL document, its id (see [`crate::jsonl`]).
     pub name: String,
-    /// Where to read it.
+    /// Where to read it: the file, or the JSONL input holding the record.
     pub path: PathBuf,
+    /// The line of a JSONL document; `None` for a document that is a file.
+    pub record: Option<Record>,
 }
 
 /// What the walk yields, in order: a document, or an error that costs one entry.
@@ -34,11 +38,19 @@ pub type Entry = Result<Source, FileError>;
 ///
 /// Fails only when the inputs themselves are unusable: an input that does not
 /// exist, or two inputs whose relative names would collide.
-pub fn walk(inputs: &[PathBuf], extensions: &[String]) -> Result<Vec<Entry>, Fatal> {
+pub fn walk(
+    inputs: &[PathBuf],
+    extensions: &[String],
+    fields: &Fields,
+) -> Result<Vec<Entry>, Fatal> {
     let prefixed = inputs.len() > 1;
     let mut prefixes = BTreeSet::new();
     let mut entries = Vec::new();
     for input in inputs {
+        if jsonl::is_stdio(input) {
+            entries.extend(jsonl::scan(input, "stdin", fields)?);
+            continue;
+        }
         let meta = std::fs::metadata(input).map_err(|e| Fatal::io("read input", input, &e))?;
         let prefix = if prefixed {
             let name = input_name(input);
@@ -53,19 +65,28 @@ pub fn walk(inputs: &[PathBuf], extensions: &[String]) -> Result<Vec<Entry>, Fat
             None
         };
         if meta.is_dir() {
-            walk_dir(input, prefix.as_deref(), extensions, &mut entries);
+            walk_dir(input, prefix.as_deref(), extensions, fields, &mut entries);
+        } else if jsonl::is_jsonl(input) {
+            entries.extend(jsonl::scan(input, &input_name(input), fields)?);
         } else {
             let name = prefix.unwrap_or_else(|| input_name(input));
             entries.push(Ok(Source {
                 name,
                 path: input.clone(),
+                record: None,
             }));
         }
     }
     Ok(entries)
 }
 
-fn walk_dir(root: &Path, prefix: Option<&str>, extensions: &[String], out: &mut Vec<Entry>) {
+fn walk_dir(
+    root: &Path,
+    prefix: Option<&str>,
+    extensions: &[String],
+    fields: &Fields,
+    out: &mut Vec<Entry>,
+) {
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -80,9 +101,21 @@ fn walk_dir(root: &Path, prefix: Option<&str>, extensions: &[String], out: &mut 
                 let Ok(rel) = entry.path().strip_prefix(root) else {
                     continue;
                 };
+                // A JSONL file picked by --ext holds documents, one a line.
+                if jsonl::is_jsonl(entry.path()) {
+                    let name = relative_name(prefix, rel);
+                    match jsonl::scan(entry.path(), &name, fields) {
+                        Ok(records) => out.extend(records),
+                        Err(e) => {
+                            out.push(Err(FileError::new(name, Operation::Read, e.to_string())))
+                        }
+                    }
+                    continue;
+                }
                 out.push(Ok(Source {
                     name: relative_name(prefix, rel),
                     path: entry.path().to_path_buf(),
+                    record: None,
                 }));
             }
             Err(err) => {
@@ -130,10 +163,18 @@ fn is_hidden(name: &OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
+/// Whether `path` has one of `extensions`; a compressed JSONL file
+/// (`a.jsonl.gz`) counts as `jsonl`.
 fn has_extension(path: &Path, extensions: &[String]) -> bool {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .is_some_and(|e| extensions.contains(&e))
+    let ext = |p: &Path| p.extension().map(|e| e.to_string_lossy().to_lowercase());
+    let compressed = jsonl::Compression::of(path) != jsonl::Compression::None;
+    let inner = (compressed && jsonl::is_jsonl(path))
+        .then(|| path.file_stem().and_then(|s| ext(Path::new(s))))
+        .flatten();
+    ext(path)
+        .into_iter()
+        .chain(inner)
+        .any(|e| extensions.contains(&e))
 }
 
 #[cfg(test)]
@@ -168,7 +209,12 @@ mod tests {
         ] {
             fs::write(root.join(f), "x").unwrap();
         }
-        let entries = walk(&[root.to_path_buf()], &crate::config::default_extensions()).unwrap();
+        let entries = walk(
+            &[root.to_path_buf()],
+            &crate::config::default_extensions(),
+            &Fields::default(),
+        )
+        .unwrap();
         assert_eq!(names(&entries), ["a.md", "b/a.txt", "b/sub/c.txt", "z.txt"]);
     }
 
@@ -180,7 +226,12 @@ mod tests {
         fs::write(root.join("one/a.txt"), "x").unwrap();
         fs::write(root.join("single.dat"), "x").unwrap();
         let inputs = [root.join("one"), root.join("single.dat")];
-        let entries = walk(&inputs, &crate::config::default_extensions()).unwrap();
+        let entries = walk(
+            &inputs,
+            &crate::config::default_extensions(),
+            &Fields::default(),
+        )
+        .unwrap();
         assert_eq!(names(&entries), ["one/a.txt", "single.dat"]);
     }
 
@@ -190,14 +241,39 @@ mod tests {
         let root = dir.path();
         fs::create_dir_all(root.join("x/data")).unwrap();
         fs::create_dir_all(root.join("y/data")).unwrap();
-        let err = walk(&[root.join("x/data"), root.join("y/data")], &[]).unwrap_err();
+        let err = walk(
+            &[root.join("x/data"), root.join("y/data")],
+            &[],
+            &Fields::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("two inputs are named \"data\""));
     }
 
     #[test]
     fn missing_input_is_fatal() {
-        let err = walk(&[PathBuf::from("/no/such/dir")], &[]).unwrap_err();
+        let err = walk(&[PathBuf::from("/no/such/dir")], &[], &Fields::default()).unwrap_err();
         assert!(err.to_string().contains("/no/such/dir"));
+    }
+
+    #[test]
+    fn jsonl_files_picked_by_extension_hold_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("a.txt"), "x").unwrap();
+        fs::write(root.join("b.jsonl"), "{\"id\":\"b1\",\"text\":\"x\"}\n").unwrap();
+        let gz = {
+            use std::io::Write;
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(b"{\"text\":\"y\"}\n").unwrap();
+            e.finish().unwrap()
+        };
+        fs::write(root.join("c.jsonl.gz"), gz).unwrap();
+        let exts = ["txt".to_string(), "jsonl".to_string()];
+        let entries = walk(&[root.to_path_buf()], &exts, &Fields::default()).unwrap();
+        assert_eq!(names(&entries), ["a.txt", "b1", "c.jsonl.gz:1"]);
+        let txt_only = walk(&[root.to_path_buf()], &exts[..1], &Fields::default()).unwrap();
+        assert_eq!(names(&txt_only), ["a.txt"]);
     }
 
     #[cfg(unix)]
@@ -207,7 +283,12 @@ mod tests {
         let root = dir.path();
         fs::write(root.join("a.txt"), "x").unwrap();
         std::os::unix::fs::symlink(root.join("gone.txt"), root.join("b.txt")).unwrap();
-        let entries = walk(&[root.to_path_buf()], &crate::config::default_extensions()).unwrap();
+        let entries = walk(
+            &[root.to_path_buf()],
+            &crate::config::default_extensions(),
+            &Fields::default(),
+        )
+        .unwrap();
         assert_eq!(names(&entries), ["a.txt", "ERR b.txt"]);
     }
 }

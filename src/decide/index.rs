@@ -106,10 +106,10 @@ pub fn anchor_positions(shingles: &Shingles) -> Vec<usize> {
 /// Up to `n` paragraphs that appear most often in `holders` (the holder of
 /// each shingle of a paragraph, `None` where no kept paragraph has it), most
 /// first; on a tie, the first in input order.
-pub fn top_holders(holders: &[Option<Location>], n: usize) -> Vec<Location> {
-    let mut hits: Vec<Location> = holders.iter().flatten().copied().collect();
+pub fn top_holders<T: Copy + Ord>(holders: &[Option<T>], n: usize) -> Vec<T> {
+    let mut hits: Vec<T> = holders.iter().flatten().copied().collect();
     hits.sort_unstable();
-    let mut counted: Vec<(usize, Location)> = hits
+    let mut counted: Vec<(usize, T)> = hits
         .chunk_by(|a, b| a == b)
         .map(|run| (run.len(), run[0]))
         .collect();
@@ -183,6 +183,6 @@ mod tests {
         assert_eq!(top_holders(&[a, a, b], 1), [at(0, 1)]);
         assert_eq!(top_holders(&[a, a, b], 2), [at(0, 1), at(0, 0)]);
         assert_eq!(top_holders(&[a, b], 2), [at(0, 0), at(0, 1)]);
-        assert_eq!(top_holders(&[None, None], 2), []);
+        assert_eq!(top_holders::<Location>(&[None, None], 2), []);
     }
 }

@@ -192,6 +192,16 @@ fn reason_chart(s: &report::Summary) -> String {
             s.removed_near_duplicate_across,
         ),
         (
+            "duplicate, indexed corpus",
+            KINDS[1],
+            s.removed_duplicate_corpus,
+        ),
+        (
+            "near-duplicate, indexed corpus",
+            KINDS[2],
+            s.removed_near_duplicate_corpus,
+        ),
+        (
             "with a duplicate document",
             KINDS[3],
             s.removed_duplicate_document,
@@ -400,6 +410,7 @@ mod tests {
                 seed: String::new(),
                 near_duplicates: None,
                 repeat_min_documents: 3,
+                against: None,
             },
             summary,
             documents: report::DocumentSpool::discard(),

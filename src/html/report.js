@@ -98,16 +98,26 @@
       case 'near-duplicate':
         return [el('span', { 'class': 'reason' }, ['near-duplicate']),
           ' (similarity ' + why.sim + ') of ', linkTo(why.doc, why.para, self)];
+      case 'corpus-duplicate':
+        return [el('span', { 'class': 'reason' }, ['duplicate']), ' of ', corpusPlace(why),
+          ' in the indexed corpus'];
+      case 'corpus-near-duplicate':
+        return [el('span', { 'class': 'reason' }, ['near-duplicate']),
+          ' (similarity ' + why.sim + ') of ', corpusPlace(why), ' in the indexed corpus'];
       case 'duplicate-document':
         return [el('span', { 'class': 'reason' }, ['removed with its document']),
           ', a near-duplicate (similarity ' + why.sim + ') of ', linkTo(why.doc)];
     }
     return [why.k];
   }
-  function reasonName(why) { return why.k === 'boilerplate' ? why.rule : why.k; }
+  function corpusPlace(why) { return el('code', null, [why.path + ' ¶' + why.para]); }
+  // The kind a removal is shown and filtered as: a copy of the indexed
+  // corpus is a duplicate or near-duplicate like any other.
+  function kindOf(why) { return why.k.replace(/^corpus-/, ''); }
+  function reasonName(why) { return why.k === 'boilerplate' ? why.rule : kindOf(why); }
   function matchesFilter(why) {
     if (!state.filter || state.filter === 'removed') return true;
-    return state.filter === (why.k === 'boilerplate' ? 'boilerplate:' + why.rule : why.k);
+    return state.filter === (why.k === 'boilerplate' ? 'boilerplate:' + why.rule : kindOf(why));
   }
 
   function renderDoc(i) {
@@ -152,8 +162,8 @@
           row.appendChild(line);
         }
       } else {
-        var cls = 'para removed k-' + why.k + (matchesFilter(why) ? '' : ' dim');
-        var mark = withHits(el('mark', { 'class': 'text', 'data-kind': why.k, 'data-reason': reasonName(why) }), text);
+        var cls = 'para removed k-' + kindOf(why) + (matchesFilter(why) ? '' : ' dim');
+        var mark = withHits(el('mark', { 'class': 'text', 'data-kind': kindOf(why), 'data-reason': reasonName(why) }), text);
         row = el('div', { 'class': cls, id: id }, [pn, mark, el('div', { 'class': 'why' }, reasonLine(why, d.n))]);
       }
       body.appendChild(row);

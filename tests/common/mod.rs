@@ -51,6 +51,43 @@ impl Env {
             .unwrap();
         Run::from(output)
     }
+
+    /// Runs `dedupe` with `args` in the temp dir, the colour variables
+    /// (`NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE`) removed from the
+    /// environment and `vars` set.
+    pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_dedupe"));
+        command.args(args).current_dir(self.dir.path());
+        for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+            command.env_remove(var);
+        }
+        command.envs(vars.iter().copied());
+        Run::from(command.output().unwrap())
+    }
+}
+
+impl Env {
+    /// Runs `dedupe` with `args` in the temp dir, `stdin` on its standard
+    /// input; stdout is returned as bytes.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> (Run, Vec<u8>) {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dedupe"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        let bytes = stdin.to_vec();
+        let writer = std::thread::spawn(move || input.write_all(&bytes));
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        let stdout = output.stdout.clone();
+        (Run::from(output), stdout)
+    }
 }
 
 fn copy_tree(from: &Path, to: &Path) {

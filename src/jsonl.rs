@@ -1,0 +1,508 @@
+//! JSONL documents, in and out: the read and write stages for pipelines.
+//!
+//! # Input
+//!
+//! One document a line, a JSON object in the conventions of LLM data tools:
+//!
+//! ```text
+//! {"id": "bbc-0001", "text": "Headline\n\nFirst paragraph…", "source": "bbc", "metadata": {…}}
+//! ```
+//!
+//! `id` and `text` are the field names by default (`--id-field`,
+//! `--text-field`); every other field is carried through untouched. A file
+//! is JSONL when its name ends in `.jsonl` or `.ndjson`, optionally followed
+//! by `.gz` or `.zst`; `-` is standard input (plain, or compressed when it
+//! starts with the gzip or zstd magic bytes).
+//!
+//! A document's name in the report is its `id` (a string as it is, a number
+//! as written); a line without one is named `FILE:LINE`. Byte offsets in
+//! the report are into the UTF-8 bytes of the `text` value, decoded.
+//!
+//! A line that is not a JSON object, or has no string `text`, costs only
+//! itself: it becomes a per-document error named `FILE:LINE`, is left out of
+//! the output, and the run exits 2. Blank lines are skipped.
+//!
+//! Like files, records are read twice (see [`crate`]): the scan notes where
+//! each line is, and both passes read it again from there. A plain file is
+//! read in place; compressed input and standard input are decompressed once
+//! into an unnamed temporary file (in `TMPDIR`), which holds the lines until
+//! the run ends.
+//!
+//! # Output
+//!
+//! Each document's line is written again with only the value of its `text`
+//! field replaced by the cleaned text; every other byte of the line, field
+//! order and spacing included, is the input's. Documents come out in input
+//! order, one line each, also when every paragraph was removed (the text is
+//! then empty), so ids stay aligned with the input. The output file is
+//! compressed when its name ends in `.gz` or `.zst`, and written to a
+//! temporary name and renamed, like every output of `dedupe`.
+
+use crate::error::{Fatal, FileError, Operation, display_path};
+use crate::walk::{Entry, Source};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The names of the fields `dedupe` reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fields {
+    /// The document's identifier (`id`).
+    pub id: String,
+    /// The document's text (`text`).
+    pub text: String,
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        Fields {
+            id: "id".to_string(),
+            text: "text".to_string(),
+        }
+    }
+}
+
+/// How a file's bytes are compressed, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Plain bytes.
+    None,
+    /// gzip (`.gz`).
+    Gzip,
+    /// Zstandard (`.zst`).
+    Zstd,
+}
+
+impl Compression {
+    /// The compression a file name asks for.
+    pub fn of(path: &Path) -> Compression {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("gz") => Compression::Gzip,
+            Some(e) if e.eq_ignore_ascii_case("zst") => Compression::Zstd,
+            _ => Compression::None,
+        }
+    }
+}
+
+/// Whether `path` names a JSONL file: `.jsonl` or `.ndjson`, optionally
+/// compressed, or `-` for standard input.
+pub fn is_jsonl(path: &Path) -> bool {
+    if is_stdio(path) {
+        return true;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name);
+    name.ends_with(".jsonl") || name.ends_with(".ndjson")
+}
+
+/// Whether `path` is `-`: standard input or output.
+pub fn is_stdio(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The file a record's line is read from: the input itself, or the
+/// temporary copy of a compressed input or of standard input.
+#[derive(Debug)]
+pub struct Store {
+    file: File,
+}
+
+/// Where one JSONL document is: its line in a [`Store`].
+#[derive(Debug, Clone)]
+pub struct Record {
+    store: Arc<Store>,
+    offset: u64,
+    len: usize,
+    /// Line number in the input, from 1.
+    pub line: u64,
+}
+
+impl Record {
+    /// The line's bytes, without its line break.
+    pub fn read_line(&self) -> io::Result<Vec<u8>> {
+        let mut line = vec![0; self.len];
+        self.store.file.read_exact_at(&mut line, self.offset)?;
+        Ok(line)
+    }
+}
+
+/// Reads the JSONL input `input` (a file or `-`) and lists its documents in
+/// line order; `name` is what the input is called in messages.
+pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fatal> {
+    let cannot = |e: io::Error| Fatal::io("read", input, &e);
+    let (reader, spool): (Box<dyn Read>, Option<File>) = if is_stdio(input) {
+        let stdin = Box::new(io::stdin().lock());
+        (
+            decompress_sniffed(stdin).map_err(cannot)?,
+            Some(temp(input)?),
+        )
+    } else {
+        let file = File::open(input).map_err(cannot)?;
+        match Compression::of(input) {
+            Compression::None => (Box::new(file.try_clone().map_err(cannot)?), None),
+            c => (
+                decompress(Box::new(file), c).map_err(cannot)?,
+                Some(temp(input)?),
+            ),
+        }
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let mut spool = spool.map(|f| io::BufWriter::with_capacity(1 << 20, f));
+    // Lines are read here once to find them and name them; the store is
+    // opened after the copy (if any) is complete.
+    let mut found: Vec<(u64, usize, u64, Result<String, String>)> = Vec::new();
+    let mut line = Vec::new();
+    let mut offset = 0u64;
+    let mut number = 0u64;
+    loop {
+        line.clear();
+        let read = reader.read_until(b'\n', &mut line).map_err(cannot)?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        if let Some(spool) = &mut spool {
+            spool.write_all(&line).map_err(|e| spool_error(input, e))?;
+        }
+        let body = trim_line_break(&line);
+        if !body.iter().all(u8::is_ascii_whitespace) {
+            found.push((offset, body.len(), number, identify(body, fields)));
+        }
+        offset += read as u64;
+    }
+    let file = match spool {
+        Some(spool) => {
+            let mut file = spool
+                .into_inner()
+                .map_err(|e| spool_error(input, e.into_error()))?;
+            file.flush().map_err(|e| spool_error(input, e))?;
+            file.rewind().map_err(|e| spool_error(input, e))?;
+            file
+        }
+        None => File::open(input).map_err(cannot)?,
+    };
+    let store = Arc::new(Store { file });
+    Ok(found
+        .into_iter()
+        .map(|(offset, len, line, id)| {
+            let at = format!("{name}:{line}");
+            match id {
+                Ok(id) => Ok(Source {
+                    name: if id.is_empty() { at } else { id },
+                    path: input.to_path_buf(),
+                    record: Some(Record {
+                        store: Arc::clone(&store),
+                        offset,
+                        len,
+                        line,
+                    }),
+                }),
+                Err(message) => Err(FileError::new(at, Operation::Decode, message)),
+            }
+        })
+        .collect())
+}
+
+fn temp(input: &Path) -> Result<File, Fatal> {
+    tempfile::tempfile().map_err(|e| {
+        Fatal::new(format!(
+            "cannot create a temporary file for the lines of {}: {e}",
+            display_path(input)
+        ))
+    })
+}
+
+fn spool_error(input: &Path, e: io::Error) -> Fatal {
+    Fatal::new(format!(
+        "cannot copy the lines of {} to a temporary file: {e}",
+        display_path(input)
+    ))
+}
+
+fn decompress(reader: Box<dyn Read>, compression: Compression) -> io::Result<Box<dyn Read>> {
+    Ok(match compression {
+        Compression::None => reader,
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(reader)),
+        Compression::Zstd => Box::new(zstd::Decoder::new(reader)?),
+    })
+}
+
+/// Decompresses a stream that starts with the gzip or zstd magic bytes.
+fn decompress_sniffed(reader: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
+    let mut reader = BufReader::new(reader);
+    let head = reader.fill_buf()?;
+    let compression = if head.starts_with(&[0x1f, 0x8b]) {
+        Compression::Gzip
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Compression::Zstd
+    } else {
+        Compression::None
+    };
+    decompress(Box::new(reader), compression)
+}
+
+fn trim_line_break(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// The fields of one line, values unparsed.
+type Object<'a> = HashMap<Cow<'a, str>, &'a RawValue>;
+
+fn parse(line: &[u8]) -> Result<Object<'_>, String> {
+    serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))
+}
+
+/// The document's id ("" when it has none), or why the line is no document.
+fn identify(line: &[u8], fields: &Fields) -> Result<String, String> {
+    let object = parse(line)?;
+    text_value(&object, fields)?;
+    Ok(match object.get(fields.id.as_str()) {
+        None => String::new(),
+        Some(raw) => match serde_json::from_str::<String>(raw.get()) {
+            Ok(s) => s,
+            Err(_) if raw.get() == "null" => String::new(),
+            Err(_) => raw.get().to_string(),
+        },
+    })
+}
+
+fn text_value<'a>(object: &Object<'a>, fields: &Fields) -> Result<&'a RawValue, String> {
+    let raw = object
+        .get(fields.text.as_str())
+        .ok_or_else(|| format!("no {:?} field", fields.text))?;
+    if !raw.get().starts_with('"') {
+        return Err(format!("the {:?} field is not a string", fields.text));
+    }
+    Ok(raw)
+}
+
+/// The text of a record's line.
+pub fn text_of(line: &[u8], fields: &Fields) -> Result<String, String> {
+    let object = parse(line)?;
+    let raw = text_value(&object, fields)?;
+    serde_json::from_str(raw.get()).map_err(|e| format!("bad {:?} string: {e}", fields.text))
+}
+
+/// The record's line with the value of its text field replaced by `text`
+/// (see the module doc), without a line break.
+pub fn replace_text(line: &[u8], fields: &Fields, text: &str) -> Result<Vec<u8>, String> {
+    let object = parse(line)?;
+    let raw = text_value(&object, fields)?.get();
+    // The raw value borrows from `line`: its position is the field's.
+    let start = raw.as_ptr() as usize - line.as_ptr() as usize;
+    let end = start + raw.len();
+    let mut out = Vec::with_capacity(line.len() + 16);
+    out.extend_from_slice(&line[..start]);
+    serde_json::to_writer(&mut out, text).map_err(|e| e.to_string())?;
+    out.extend_from_slice(&line[end..]);
+    Ok(out)
+}
+
+/// A line for a document read from a text file: `{"id": NAME, "text": TEXT}`.
+pub fn new_line(fields: &Fields, name: &str, text: &str) -> Vec<u8> {
+    let mut object = serde_json::Map::new();
+    object.insert(fields.id.clone(), name.into());
+    object.insert(fields.text.clone(), text.into());
+    serde_json::to_vec(&object).unwrap_or_default()
+}
+
+/// A JSONL output file being written, renamed into place by
+/// [`Sink::commit`]. Dropped without a commit, it leaves nothing behind.
+pub struct Sink {
+    target: PathBuf,
+    temp: tempfile::NamedTempFile,
+    writer: Box<dyn Write + Send>,
+}
+
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sink")
+            .field("target", &self.target)
+            .finish()
+    }
+}
+
+impl Sink {
+    /// Prepares to write `target`, compressed as its name says. Fails if it
+    /// exists and `force` is off.
+    pub fn create(target: &Path, force: bool) -> Result<Sink, Fatal> {
+        if target.exists() && !force {
+            return Err(Fatal::new(format!(
+                "output {} already exists; use --force to replace it, or -o to choose another",
+                target.display()
+            )));
+        }
+        let dir = target
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let temp = tempfile::Builder::new()
+            .prefix(".dedupe-tmp-")
+            .permissions(crate::corpus::readable())
+            .tempfile_in(dir)
+            .map_err(|e| Fatal::io("create a temporary file in", dir, &e))?;
+        let file = temp
+            .reopen()
+            .map_err(|e| Fatal::io("open", temp.path(), &e))?;
+        let buffered = io::BufWriter::with_capacity(1 << 20, file);
+        let writer: Box<dyn Write + Send> = match Compression::of(target) {
+            Compression::None => Box::new(buffered),
+            Compression::Gzip => Box::new(flate2::write::GzEncoder::new(
+                buffered,
+                flate2::Compression::default(),
+            )),
+            Compression::Zstd => Box::new(
+                zstd::Encoder::new(buffered, 3)
+                    .map_err(|e| Fatal::io("compress", target, &e))?
+                    .auto_finish(),
+            ),
+        };
+        Ok(Sink {
+            target: target.to_path_buf(),
+            temp,
+            writer,
+        })
+    }
+
+    /// Appends one line (a line break is added).
+    pub fn write_line(&mut self, line: &[u8]) -> Result<(), Fatal> {
+        self.writer
+            .write_all(line)
+            .and_then(|()| self.writer.write_all(b"\n"))
+            .map_err(|e| Fatal::io("write", &self.target, &e))
+    }
+
+    /// Finishes the file and renames it into place.
+    pub fn commit(self) -> Result<(), Fatal> {
+        let Sink {
+            target,
+            temp,
+            writer,
+        } = self;
+        // Dropping the writer finishes the compressed stream and flushes.
+        let mut writer = writer;
+        writer
+            .flush()
+            .map_err(|e| Fatal::io("write", &target, &e))?;
+        drop(writer);
+        temp.as_file()
+            .sync_all()
+            .map_err(|e| Fatal::io("write", &target, &e))?;
+        temp.persist(&target)
+            .map_err(|e| Fatal::io("move into place output", &target, &e.error))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> Fields {
+        Fields::default()
+    }
+
+    #[test]
+    fn jsonl_names() {
+        for yes in ["a.jsonl", "b.JSONL.gz", "c.ndjson.zst", "-"] {
+            assert!(is_jsonl(Path::new(yes)), "{yes}");
+        }
+        for no in ["a.json", "a.txt", "jsonl", "a.gz"] {
+            assert!(!is_jsonl(Path::new(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn replacing_the_text_keeps_every_other_byte() {
+        let line = br#"{"id": 7, "text":"a\nb",  "meta": {"text": "x"}, "z": 1.50}"#;
+        let out = replace_text(line, &fields(), "a \"quoted\"").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"id": 7, "text":"a \"quoted\"",  "meta": {"text": "x"}, "z": 1.50}"#
+        );
+        assert_eq!(text_of(line, &fields()).unwrap(), "a\nb");
+    }
+
+    #[test]
+    fn ids_and_bad_lines() {
+        assert_eq!(
+            identify(br#"{"id":"x","text":""}"#, &fields()).unwrap(),
+            "x"
+        );
+        assert_eq!(
+            identify(br#"{"id":12,"text":""}"#, &fields()).unwrap(),
+            "12"
+        );
+        assert_eq!(identify(br#"{"text":""}"#, &fields()).unwrap(), "");
+        let no_text = identify(br#"{"id":1}"#, &fields()).unwrap_err();
+        assert!(no_text.contains("no \"text\" field"), "{no_text}");
+        let number = identify(br#"{"text":3}"#, &fields()).unwrap_err();
+        assert!(number.contains("not a string"), "{number}");
+        let broken = identify(b"{\"text\":", &fields()).unwrap_err();
+        assert!(broken.contains("not a JSON object"), "{broken}");
+        let custom = Fields {
+            id: "doc_id".into(),
+            text: "body".into(),
+        };
+        assert_eq!(
+            identify(br#"{"doc_id":"d","body":"t"}"#, &custom).unwrap(),
+            "d"
+        );
+    }
+
+    #[test]
+    fn scan_finds_lines_in_plain_and_compressed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = "{\"id\":\"a\",\"text\":\"one\"}\n\n{\"text\":\"two\"}\r\nnot json\n";
+        let plain = dir.path().join("c.jsonl");
+        std::fs::write(&plain, lines).unwrap();
+        let gz = dir.path().join("c.jsonl.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(lines.as_bytes()).unwrap();
+        std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+        let zst = dir.path().join("c.jsonl.zst");
+        std::fs::write(&zst, zstd::encode_all(lines.as_bytes(), 1).unwrap()).unwrap();
+        for input in [plain, gz, zst] {
+            let entries = scan(&input, "c", &fields()).unwrap();
+            assert_eq!(entries.len(), 3);
+            let a = entries[0].as_ref().unwrap();
+            assert_eq!(a.name, "a");
+            let line = a.record.as_ref().unwrap().read_line().unwrap();
+            assert_eq!(text_of(&line, &fields()).unwrap(), "one");
+            let b = entries[1].as_ref().unwrap();
+            assert_eq!(b.name, "c:3");
+            let line = b.record.as_ref().unwrap().read_line().unwrap();
+            assert_eq!(line, br#"{"text":"two"}"#);
+            let err = entries[2].as_ref().unwrap_err();
+            assert_eq!(err.path, "c:4");
+        }
+    }
+
+    #[test]
+    fn sink_writes_compressed_output_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.jsonl.zst");
+        let mut sink = Sink::create(&target, false).unwrap();
+        sink.write_line(b"{}").unwrap();
+        assert!(!target.exists());
+        sink.commit().unwrap();
+        let bytes = zstd::decode_all(File::open(&target).unwrap()).unwrap();
+        assert_eq!(bytes, b"{}\n");
+        assert!(Sink::create(&target, false).is_err());
+        drop(Sink::create(&target, true).unwrap());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "a dropped sink leaves nothing");
+    }
+}
