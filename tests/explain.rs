@@ -217,3 +217,50 @@ fn help_snapshot() {
     let run = Env::new().run(&["explain", "--help"]).expect(0);
     insta::assert_snapshot!("explain-help", run.stdout);
 }
+
+#[test]
+fn copies_of_an_indexed_corpus_name_it() {
+    let env = Env::new();
+    let cross = env.copy_fixture("scenarios/cross-document", "all");
+    std::fs::create_dir_all(env.path("corpus")).unwrap();
+    std::fs::create_dir_all(env.path("drop")).unwrap();
+    for (file, to) in [
+        ("01-first-report.txt", "corpus"),
+        ("02-follow-up.txt", "drop"),
+    ] {
+        std::fs::copy(cross.join(file), env.path(to).join(file)).unwrap();
+    }
+    env.run(&["index", "build", "corpus", "-o", "corpus.idx", "-q"])
+        .expect(0);
+    env.run(&[
+        "check",
+        "drop",
+        "--against",
+        "corpus.idx",
+        "--report",
+        "r.json",
+        "-q",
+    ])
+    .expect(1);
+    let run = env
+        .run(&["explain", "drop/02-follow-up.txt", "--report", "r.json"])
+        .expect(0);
+    assert!(
+        run.stdout
+            .contains(": duplicate of 01-first-report.txt ¶1 of the indexed corpus (bytes "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  other copies: 01-first-report.txt ¶1 of the indexed corpus (kept)\n"),
+        "{}",
+        run.stdout
+    );
+    // The page shows them as duplicates of the corpus paragraph.
+    let html = std::fs::read_to_string(env.path("r.html")).unwrap();
+    assert!(
+        html.contains(r#"{"k":"corpus-duplicate","path":"01-first-report.txt","para":1}"#),
+        "corpus duplicates in the page data"
+    );
+}

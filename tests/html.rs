@@ -453,3 +453,36 @@ fn prose(doc: u64, para: u64, words: usize) -> String {
     text.push('.');
     text
 }
+
+#[test]
+fn copies_of_an_indexed_corpus_in_chromium() {
+    let Some(chromium) = chromium() else { return };
+    let env = Env::new();
+    let cross = env.copy_fixture("scenarios/cross-document", "all");
+    fs::create_dir_all(env.path("corpus")).unwrap();
+    fs::create_dir_all(env.path("drop")).unwrap();
+    for (file, to) in [
+        ("01-first-report.txt", "corpus"),
+        ("02-follow-up.txt", "drop"),
+    ] {
+        fs::copy(cross.join(file), env.path(to).join(file)).unwrap();
+    }
+    env.run(&["index", "build", "corpus", "-o", "corpus.idx", "-q"])
+        .expect(0);
+    env.run(&[
+        "check",
+        "drop",
+        "--against",
+        "corpus.idx",
+        "--report",
+        "r.json",
+        "-q",
+    ])
+    .expect(1);
+    let dom = dump_dom(&chromium, &env.path("r.html"), "");
+    assert_eq!(class_of(&dom, "d0-p2").unwrap(), "para removed k-duplicate");
+    assert!(dom.contains(
+        r#"<span class="reason">duplicate</span> of <code>01-first-report.txt ¶1</code> in the indexed corpus"#
+    ));
+    assert!(dom.contains(r#"<span class="label">duplicate, indexed corpus</span>"#));
+}
