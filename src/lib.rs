@@ -24,7 +24,7 @@
 //!    write each cleaned copy and build its report entry (in parallel).
 //!
 //! Documents are files from a directory walk or lines of a JSONL input
-//! ([`jsonl`]); the cleaned corpus is a directory ([`write`]) or JSONL. With
+//! ([`jsonl`]); the cleaned corpus is a directory ([`write`](mod@write)) or JSONL. With
 //! an index of an earlier corpus ([`corpus`], `--against`), the decision
 //! treats that corpus as coming before the first document. In check mode
 //! the removals become findings that [`gate`] judges.
