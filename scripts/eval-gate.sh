@@ -16,7 +16,9 @@ if [ ! -f "$news/bbc-duplicates/bbc.near.tsv" ]; then
 fi
 news=$(cd "$news" && pwd)
 cargo build --release --locked --quiet
-dedupe="$PWD/${CARGO_TARGET_DIR:-target}/release/dedupe"
+target=${CARGO_TARGET_DIR:-target}
+case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
+dedupe="$target/release/dedupe"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for dir in "$news/bbc"/*/; do
