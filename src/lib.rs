@@ -28,11 +28,16 @@
 //! eight bytes a word for the whole corpus would cost more than the second
 //! computation.
 //! Output goes only to the writers handed in; nothing here prints.
+//!
+//! A run asked to stop by a signal ([`interrupt`]) stops between documents
+//! or chunks and writes nothing; the cleaned corpus and the report are
+//! renamed into place together at the very end.
 
 pub mod config;
 pub mod decide;
 pub mod error;
 pub mod fingerprint;
+pub mod interrupt;
 pub mod read;
 pub mod report;
 pub mod segment;
@@ -80,6 +85,8 @@ struct Analysis {
     /// xxh3 of the file's bytes, to notice a file that changes during the run.
     checksum: u64,
     body_start: usize,
+    /// The encoding the file was decoded from; `None` for UTF-8.
+    encoding: Option<&'static encoding_rs::Encoding>,
     spans: Vec<Span>,
     candidates: Vec<Candidate>,
     /// Distinct shingles of each paragraph that is not boilerplate (all 0
@@ -130,13 +137,19 @@ pub fn run(
 
     // Pass 1, per document.
     let entries = walk::walk(&config.inputs, &config.extensions)?;
+    let total = entries.len();
     let mut errors = Vec::new();
     let analyses: Vec<Result<Analysis, FileError>> = pool.install(|| {
         entries
             .into_par_iter()
-            .map(|entry| entry.and_then(|source| analyze(source, &stripper, config)))
+            .map(|entry| match interrupt::requested() {
+                // Stopping: the result is thrown away below.
+                Some(_) => Err(FileError::new("", Operation::Read, "interrupted")),
+                None => entry.and_then(|source| analyze(source, &stripper, config)),
+            })
             .collect()
     });
+    interrupt::check(&not_written(config, 0, total))?;
     let mut docs = Vec::with_capacity(analyses.len());
     for result in analyses {
         match result {
@@ -175,6 +188,8 @@ pub fn run(
     let mut tally = Tally::default();
     let mut spool = match &config.report {
         ReportTarget::None => DocumentSpool::discard(),
+        ReportTarget::File(path) if is_special(path) => DocumentSpool::in_dir(&std::env::temp_dir())
+            .map_err(|e| Fatal::new(format!("cannot create a temporary file: {e}")))?,
         ReportTarget::File(path) => {
             let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
             DocumentSpool::in_dir(dir.unwrap_or(Path::new(".")))
@@ -203,6 +218,7 @@ pub fn run(
         let start = |k: usize| scope.spawn(move || prepare_chunk(chunks[k]));
         let mut next = (overlap && !chunks.is_empty()).then(|| start(0));
         for (k, &chunk) in chunks.iter().enumerate() {
+            interrupt::check(&not_written(config, tally.summary.documents, total))?;
             let prepared = match next.take() {
                 Some(handle) => handle
                     .join()
@@ -229,7 +245,7 @@ pub fn run(
                     Err(err) => errors.push(err),
                 }
             }
-            let finished: Vec<Result<Finished, FileError>> = pool.install(|| {
+            let finished: Vec<Result<Finished, Fatal>> = pool.install(|| {
                 ready
                     .into_par_iter()
                     .map(|(i, text, verdicts)| {
@@ -238,7 +254,7 @@ pub fn run(
                     .collect()
             });
             for result in finished {
-                let doc = result.map_err(|err| Fatal::new(err.to_string()))?;
+                let doc = result?;
                 tally.finished(&doc);
                 if let Some(json) = &doc.json {
                     spool.push(json).map_err(|e| {
@@ -254,8 +270,11 @@ pub fn run(
         let _ = writeln!(stderr, "error: {err}");
     }
 
+    let documents_done = tally.summary.documents;
+    interrupt::check(&not_written(config, documents_done, total))?;
     let mut report = build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors);
     let mut to = Destinations::default();
+    let mut staged_report = None;
     match &config.report {
         ReportTarget::None => {}
         ReportTarget::Stdout => match report::write_json(&mut report, stdout) {
@@ -268,13 +287,20 @@ pub fn run(
             _ => {}
         },
         ReportTarget::File(path) => {
-            write::write_atomic_with(path, |out| report::write_json(&mut report, out))?;
-            to.report = Some(display_path(path));
+            staged_report = Some(write::stage_file(path, |out| {
+                report::write_json(&mut report, out)
+            })?);
         }
     }
+    // The last moment to stop; past it the outputs are moved into place.
+    interrupt::check(&not_written(config, documents_done, total))?;
     if let (Some(staging), Some(out)) = (staging, &config.output) {
         staging.commit()?;
         to.corpus = Some(display_path(out));
+    }
+    if let (Some(staged), ReportTarget::File(path)) = (staged_report, &config.report) {
+        staged.commit()?;
+        to.report = Some(display_path(path));
     }
     if !config.quiet {
         let _ = report::write_summary(&report, &to, stderr);
@@ -287,6 +313,24 @@ pub fn run(
     } else {
         ExitStatus::Success
     })
+}
+
+/// What an interrupted run says: how far it got, and that its outputs were
+/// not written.
+fn not_written(config: &Config, cleaned: usize, total: usize) -> String {
+    let mut outputs = Vec::new();
+    if let Some(out) = &config.output {
+        outputs.push(display_path(out));
+    }
+    if let ReportTarget::File(path) = &config.report {
+        outputs.push(display_path(path));
+    }
+    let outputs = if outputs.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} left as they were)", outputs.join(" and "))
+    };
+    format!("{cleaned} of {total} inputs had been cleaned; nothing was written{outputs}")
 }
 
 /// Rejects parameters no run can use.
@@ -310,7 +354,7 @@ fn check_parameters(config: &Config) -> Result<(), Fatal> {
 
 /// First pass, one document: read, segment, strip, fingerprint.
 fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analysis, FileError> {
-    let text = read::read(&source.name, &source.path)?;
+    let text = read::read(&source.name, &source.path, config.max_file_size)?;
     let spans = segment::segment(&text.text, text.body_start);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.of(&text.text)).collect();
     let normalized: Vec<String> = paragraphs
@@ -347,6 +391,7 @@ fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analy
         bytes: text.text.len() as u64,
         checksum: xxh3_64(text.text.as_bytes()),
         body_start: text.body_start,
+        encoding: text.encoding,
         spans,
         candidates,
         shingle_counts,
@@ -405,7 +450,7 @@ fn prepare(
     doc_match: Option<DocumentMatch>,
     config: &Config,
 ) -> Result<Prepared, FileError> {
-    let text = read_again(doc)?;
+    let text = read_again(doc, config)?;
     let dropped = doc_match.is_some() && config.drop_duplicate_documents;
     let mut shingles = vec![fingerprint::Shingles::default(); doc.spans.len()];
     if config.near_duplicates && !dropped {
@@ -425,7 +470,7 @@ fn prepare(
 /// memory. A document that cannot be read again, or changed, gives none.
 fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
     let doc = &docs[at.doc];
-    let Ok(text) = read_again(doc) else {
+    let Ok(text) = read_again(doc, config) else {
         return Vec::new();
     };
     let mut shingles = fingerprint::Shingles::default();
@@ -435,8 +480,8 @@ fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
 
 /// A document's text, read again after the first pass; an error if the
 /// file changed in between (its spans and fingerprints would not fit).
-fn read_again(doc: &Analysis) -> Result<String, FileError> {
-    let text = read::read(&doc.source.name, &doc.source.path)?;
+fn read_again(doc: &Analysis, config: &Config) -> Result<String, FileError> {
+    let text = read::read(&doc.source.name, &doc.source.path, config.max_file_size)?;
     if xxh3_64(text.text.as_bytes()) != doc.checksum {
         return Err(FileError::new(
             doc.source.name.clone(),
@@ -521,15 +566,15 @@ fn finish(
     verdicts: &[Verdict],
     staging: Option<&write::Staging>,
     want_entry: bool,
-) -> Result<Finished, FileError> {
+) -> Result<Finished, Fatal> {
     let doc = &docs[index];
     let cleaned = write::cleaned(text, doc.body_start, &doc.spans, verdicts);
     if let Some(staging) = staging {
+        // A failed write ends the run: a corpus with a file missing is not
+        // an output (the staged files are removed).
         staging
             .write(&doc.source.name, cleaned.as_bytes())
-            .map_err(|e| {
-                FileError::new(doc.source.name.clone(), Operation::Write, e.to_string())
-            })?;
+            .map_err(|e| Fatal::io("write", &staging.destination(&doc.source.name), &e))?;
     }
     let bytes_out = cleaned.len() as u64;
     if !want_entry {
@@ -581,6 +626,7 @@ fn finish(
         .collect();
     let entry = DocumentReport {
         path: doc.source.name.clone(),
+        encoding: doc.encoding.map(read::encoding_name),
         bytes_in: doc.bytes,
         bytes_out,
         paragraphs: doc.spans.len(),
@@ -700,7 +746,7 @@ fn check_output_paths(config: &Config) -> Result<(), Fatal> {
     }
     if let ReportTarget::File(path) = &config.report {
         outputs.push(path);
-        if path.exists() && !config.force && config.mode == Mode::Clean {
+        if path.exists() && !is_special(path) && !config.force && config.mode == Mode::Clean {
             return Err(Fatal::new(format!(
                 "report {} already exists; use --force to replace it, or --report to choose another",
                 path.display()
@@ -728,6 +774,12 @@ fn check_output_paths(config: &Config) -> Result<(), Fatal> {
         }
     }
     Ok(())
+}
+
+/// Whether `path` exists and is neither a regular file nor a directory
+/// (`/dev/null`, a named pipe): written into, never replaced.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// An absolute form of `path` with links resolved as far as the path exists.

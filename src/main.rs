@@ -6,7 +6,7 @@
 mod cli;
 
 use clap::Parser;
-use dedupe::ExitStatus;
+use dedupe::error::Fatal;
 use dedupe::strip::{RULES, SIGNALS};
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -17,6 +17,9 @@ fn main() -> ExitCode {
         Ok(cli::Action::ListRules) => return list_rules(),
         Err(err) => return fail(&err),
     };
+    if let Err(err) = dedupe::interrupt::install() {
+        eprintln!("dedupe: warning: Ctrl-C will not stop the run cleanly: {err}");
+    }
     let mut stdout = io::stdout().lock();
     let mut stderr = io::stderr().lock();
     match dedupe::run(&config, &mut stdout, &mut stderr) {
@@ -36,7 +39,7 @@ fn list_rules() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn fail(err: &dyn std::error::Error) -> ExitCode {
+fn fail(err: &Fatal) -> ExitCode {
     eprintln!("dedupe: error: {err}");
-    ExitCode::from(ExitStatus::Error as u8)
+    ExitCode::from(err.exit_code())
 }
