@@ -186,17 +186,25 @@ pub fn run(
         .count();
     let mut decider = Decider::with_capacity(near, texts);
     let mut tally = Tally::default();
+    // The report's entries wait beside it, or in the temporary directory
+    // when it goes to stdout or a device.
+    let spool_dir = match &config.report {
+        ReportTarget::File(path) if !is_special(path) => path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+        _ => std::env::temp_dir(),
+    };
+    let spool_error = |e: std::io::Error| {
+        Fatal::new(format!(
+            "cannot write the report's temporary file in {}: {e}",
+            display_path(&spool_dir)
+        ))
+    };
     let mut spool = match &config.report {
         ReportTarget::None => DocumentSpool::discard(),
-        ReportTarget::File(path) if is_special(path) => DocumentSpool::in_dir(&std::env::temp_dir())
-            .map_err(|e| Fatal::new(format!("cannot create a temporary file: {e}")))?,
-        ReportTarget::File(path) => {
-            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-            DocumentSpool::in_dir(dir.unwrap_or(Path::new(".")))
-                .map_err(|e| Fatal::io("write", path, &e))?
-        }
-        ReportTarget::Stdout => DocumentSpool::in_dir(&std::env::temp_dir())
-            .map_err(|e| Fatal::new(format!("cannot create a temporary file: {e}")))?,
+        _ => DocumentSpool::in_dir(&spool_dir).map_err(spool_error)?,
     };
     let want_entries = config.report != ReportTarget::None;
     let indices: Vec<usize> = (0..docs.len()).collect();
@@ -257,9 +265,7 @@ pub fn run(
                 let doc = result?;
                 tally.finished(&doc);
                 if let Some(json) = &doc.json {
-                    spool.push(json).map_err(|e| {
-                        Fatal::new(format!("cannot write the report's temporary file: {e}"))
-                    })?;
+                    spool.push(json).map_err(spool_error)?;
                 }
             }
         }

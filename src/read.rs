@@ -11,15 +11,16 @@
 //!    is UTF-16 and decoded as such, the mark left out.
 //! 3. A file with a NUL byte in its first 8 KiB is taken for binary and
 //!    skipped, as git and grep do (a stray NUL further on, as scrapers
-//!    sometimes leave, is kept as text).
+//!    sometimes leave, is kept as text). So is a file whose first 8 KiB are
+//!    more than one byte in 32 other control characters (tab, line breaks,
+//!    form feed and escape do not count).
 //! 4. Valid UTF-8 is taken as it is. A leading UTF-8 byte-order mark is kept
 //!    in the text and left out of every paragraph.
 //! 5. Anything else is a legacy encoding (windows-1252 and latin-1 news
 //!    archives, also the other encodings the chardetng detector knows:
 //!    ISO-8859 and Windows code pages, KOI8, Shift_JIS, EUC-JP, EUC-KR, GBK,
 //!    Big5), guessed from the whole file and decoded with encoding_rs. A file
-//!    with many control bytes is taken for binary instead, and a file that is
-//!    not valid in the guessed encoding either is skipped.
+//!    that is not valid in the guessed encoding either is skipped.
 //!
 //! The decision is recorded per document in the report (`"encoding"`, absent
 //! for UTF-8). Decoding is a pure function of the bytes, so the second pass
@@ -127,6 +128,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<Text, String> {
     if let Some(at) = bytes.iter().take(BINARY_PROBE).position(|&b| b == 0) {
         return Err(format!("NUL byte at offset {at}: not a text file, skipped"));
     }
+    control_bytes(&bytes)?;
     match String::from_utf8(bytes) {
         Ok(text) => {
             let body_start = if text.starts_with(BOM) { BOM.len() } else { 0 };
@@ -168,11 +170,12 @@ fn decode_utf16(body: &[u8], encoding: &'static Encoding) -> Result<Text, String
     })
 }
 
-/// Bytes that are not UTF-8: a legacy encoding, guessed, or binary.
-fn decode_legacy(bytes: &[u8], first_bad: usize) -> Result<Text, String> {
+/// An error for bytes that start with more than one control byte in 32.
+/// Text, in UTF-8 or any encoding the detector knows, has next to no C0
+/// controls other than tab, line breaks, form feed and escape (used by
+/// ISO-2022-JP).
+fn control_bytes(bytes: &[u8]) -> Result<(), String> {
     let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
-    // Text in any encoding the detector knows has next to no C0 controls
-    // other than tab, line breaks, form feed and escape (ISO-2022-JP).
     let controls = probe
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | 0x1B))
@@ -183,6 +186,11 @@ fn decode_legacy(bytes: &[u8], first_bad: usize) -> Result<Text, String> {
             probe.len()
         ));
     }
+    Ok(())
+}
+
+/// Bytes that are not UTF-8: a legacy encoding, guessed, or binary.
+fn decode_legacy(bytes: &[u8], first_bad: usize) -> Result<Text, String> {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     detector.feed(bytes, true);
     let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
