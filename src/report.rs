@@ -70,7 +70,7 @@
 //!     "kept": "a.txt",
 //!     "members": [{ "path": "d.txt", "similarity": 0.94, "matches": "a.txt" }]
 //!   }],
-//!   "errors": [{ "path": "bad.txt", "operation": "walk" | "read" | "decode" | "write", "message": "…" }]
+//!   "errors": [{ "path": "bad.txt", "operation": "walk" | "read" | "decode", "message": "…" }]
 //! }
 //! ```
 //!
