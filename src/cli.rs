@@ -187,7 +187,7 @@ fn share(arg: &str) -> Result<f64, String> {
 /// What `main` is asked to do.
 pub enum Action {
     /// Run the pipeline.
-    Run(Config),
+    Run(Box<Config>),
     /// Print the rule table.
     ListRules,
 }
@@ -201,7 +201,7 @@ impl Cli {
                 let mut config = common_config(args.paths, args.common);
                 config.mode = Mode::Check;
                 config.report = report_target(args.report);
-                Ok(Action::Run(config))
+                Ok(Action::Run(Box::new(config)))
             }
             None => {
                 let args = self.clean;
@@ -217,7 +217,7 @@ impl Cli {
                 config.mode = Mode::Clean;
                 config.output = Some(out);
                 config.force = args.force;
-                Ok(Action::Run(config))
+                Ok(Action::Run(Box::new(config)))
             }
         }
     }

@@ -300,9 +300,15 @@ mod tests {
         assert!(read("a.txt", &path, 10).is_ok());
         let err = read("a.txt", &path, 9).unwrap_err();
         assert_eq!(err.operation, Operation::Read);
-        assert!(err.message.starts_with("10 bytes, over the limit of 9"), "{err}");
+        assert!(
+            err.message.starts_with("10 bytes, over the limit of 9"),
+            "{err}"
+        );
         let err = read("d", dir.path(), 100).unwrap_err();
-        assert!(err.message.contains("not a regular file (a directory)"), "{err}");
+        assert!(
+            err.message.contains("not a regular file (a directory)"),
+            "{err}"
+        );
         let err = read("zero", Path::new("/dev/zero"), 100).unwrap_err();
         assert!(err.message.contains("a device"), "{err}");
     }

@@ -387,7 +387,10 @@ mod tests {
         }
         let s = Staging::create(&target, false).unwrap();
         assert!(!dead.exists() && !old.exists());
-        assert!(alive.exists() && other.exists(), "only this output's dead runs");
+        assert!(
+            alive.exists() && other.exists(),
+            "only this output's dead runs"
+        );
         drop(s);
     }
 

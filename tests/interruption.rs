@@ -9,6 +9,8 @@
 //! and the hidden staging a SIGKILL run leaves is removed by the next run.
 
 #![cfg(unix)]
+// The seed and the outcome of the kills are printed for the test log.
+#![allow(clippy::print_stderr)]
 
 mod common;
 
@@ -115,7 +117,9 @@ fn killed_runs_leave_a_complete_output_or_none() {
         }
         if !sigkill {
             assert!(
-                hidden_leftovers(&env).iter().all(|n| !n.starts_with(&format!(".{out}."))),
+                hidden_leftovers(&env)
+                    .iter()
+                    .all(|n| !n.starts_with(&format!(".{out}."))),
                 "a stopped run left {:?}: {context}",
                 hidden_leftovers(&env)
             );
@@ -128,7 +132,9 @@ fn killed_runs_leave_a_complete_output_or_none() {
                 .expect(0);
             assert!(tree(&out_path) == reference, "{context}");
             assert!(
-                hidden_leftovers(&env).iter().all(|n| !n.starts_with(&format!(".{out}."))),
+                hidden_leftovers(&env)
+                    .iter()
+                    .all(|n| !n.starts_with(&format!(".{out}."))),
                 "leftovers not cleaned up: {:?}",
                 hidden_leftovers(&env)
             );

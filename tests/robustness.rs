@@ -4,6 +4,9 @@
 //! the message, the exit code, that every other file was processed, and that
 //! every input is byte-identical afterwards.
 
+// A skipped case says so in the test log.
+#![allow(clippy::print_stderr)]
+
 mod common;
 
 use common::{Env, Run, read_json, tree};
@@ -144,8 +147,12 @@ fn encodings_are_decoded_and_recorded() {
         let name = doc["path"].as_str().unwrap();
         let text = dedupe::read::decode(before[name].clone()).unwrap().text;
         for r in doc["removed"].as_array().unwrap() {
-            let span = &text[r["start"].as_u64().unwrap() as usize..r["end"].as_u64().unwrap() as usize];
-            assert_eq!(dedupe::report::excerpt(span), r["excerpt"].as_str().unwrap());
+            let span =
+                &text[r["start"].as_u64().unwrap() as usize..r["end"].as_u64().unwrap() as usize];
+            assert_eq!(
+                dedupe::report::excerpt(span),
+                r["excerpt"].as_str().unwrap()
+            );
         }
     }
     assert_eq!(tree(&input), before, "inputs unchanged");
@@ -177,12 +184,27 @@ fn binary_files_are_skipped_with_a_reason() {
     let blob: Vec<u8> = (0..4096u32).map(|i| (i % 31 + 1) as u8).collect();
     env.write("in/blob.txt", blob);
     // UTF-16 by its byte-order mark, then an unpaired surrogate.
-    env.write("in/broken-utf16.txt", [0xFF, 0xFE, b'h', 0, 0x00, 0xD8, b'i', 0]);
+    env.write(
+        "in/broken-utf16.txt",
+        [0xFF, 0xFE, b'h', 0, 0x00, 0xD8, b'i', 0],
+    );
     let before = tree(&input);
     let run = env.run(&["in", "-o", "out"]).expect(2);
-    error_line(&run, "image.txt", "decode failed: NUL byte at offset 7: not a text file, skipped");
-    error_line(&run, "blob.txt", "control bytes in the first 4096 bytes: not a text file");
-    error_line(&run, "broken-utf16.txt", "not valid utf-16le after its byte-order mark");
+    error_line(
+        &run,
+        "image.txt",
+        "decode failed: NUL byte at offset 7: not a text file, skipped",
+    );
+    error_line(
+        &run,
+        "blob.txt",
+        "control bytes in the first 4096 bytes: not a text file",
+    );
+    error_line(
+        &run,
+        "broken-utf16.txt",
+        "not valid utf-16le after its byte-order mark",
+    );
     good_files_processed(&env, "out", 2);
     assert_eq!(
         errors(&read_json(&env.path("out.report.json"))),
@@ -234,15 +256,29 @@ fn files_over_the_size_limit_are_refused() {
          (raise it with --max-file-size)",
     );
     good_files_processed(&env, "out", 3);
-    assert_eq!(fs::read_to_string(env.path("out/one-line.txt")).unwrap(), line);
+    assert_eq!(
+        fs::read_to_string(env.path("out/one-line.txt")).unwrap(),
+        line
+    );
 
     // A smaller limit, with a suffix.
-    let run = env.run(&["in", "-o", "out2", "--max-file-size", "2K"]).expect(2);
-    error_line(&run, "one-line.txt", "over the limit of 2048 bytes per file");
+    let run = env
+        .run(&["in", "-o", "out2", "--max-file-size", "2K"])
+        .expect(2);
+    error_line(
+        &run,
+        "one-line.txt",
+        "over the limit of 2048 bytes per file",
+    );
     good_files_processed(&env, "out2", 2);
-    let run = env.run(&["in", "-o", "out3", "--max-file-size", "2X"]).expect(2);
+    let run = env
+        .run(&["in", "-o", "out3", "--max-file-size", "2X"])
+        .expect(2);
     assert!(run.stderr.contains("unknown unit \"X\""), "{}", run.stderr);
-    assert_eq!(fs::metadata(input.join("huge.txt")).unwrap().len(), 300 << 20);
+    assert_eq!(
+        fs::metadata(input.join("huge.txt")).unwrap().len(),
+        300 << 20
+    );
 }
 
 #[cfg(unix)]
@@ -257,7 +293,11 @@ fn links_loops_and_unreadable_entries_cost_one_entry_each() {
     symlink("gone.txt", input.join("dangling.txt")).unwrap();
     let fifo = input.join("pipe.txt");
     assert!(
-        Command::new("mkfifo").arg(&fifo).status().unwrap().success(),
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success(),
         "mkfifo"
     );
     // A file that cannot be read. Permissions do not stop root, so on
@@ -281,7 +321,11 @@ fn links_loops_and_unreadable_entries_cost_one_entry_each() {
     let run = env.run(&["in", "-o", "out"]).expect(2);
     error_line(&run, "sub/loop", "walk failed: link loop back to");
     error_line(&run, "dangling.txt", "walk failed: broken link to gone.txt");
-    error_line(&run, "pipe.txt", "read failed: not a regular file (a named pipe), skipped");
+    error_line(
+        &run,
+        "pipe.txt",
+        "read failed: not a regular file (a named pipe), skipped",
+    );
     if unreadable.symlink_metadata().is_ok() {
         error_line(&run, "unreadable.txt", unreadable_why);
     }
@@ -335,7 +379,11 @@ fn files_that_vanish_or_change_mid_run_are_per_file_errors() {
     fs::remove_file(&gone).unwrap();
     fs::write(&changed, "Changed under the run.\n").unwrap();
     let run = Run::from(child.wait_with_output().unwrap()).expect(2);
-    error_line(&run, "06/01399.txt", "read failed: No such file or directory");
+    error_line(
+        &run,
+        "06/01399.txt",
+        "read failed: No such file or directory",
+    );
     error_line(
         &run,
         "05/01398.txt",
@@ -369,12 +417,22 @@ fn outputs_never_overlap_the_input() {
         let run = env.run(&["in", "-o", "link/out"]).expect(2);
         assert!(run.stderr.contains("is inside input in"), "{}", run.stderr);
     }
-    let run = env.run(&["in", "-o", "out", "--report", "in/r.json"]).expect(2);
-    assert!(run.stderr.contains("output in/r.json is inside input in"), "{}", run.stderr);
+    let run = env
+        .run(&["in", "-o", "out", "--report", "in/r.json"])
+        .expect(2);
+    assert!(
+        run.stderr.contains("output in/r.json is inside input in"),
+        "{}",
+        run.stderr
+    );
     let run = env.run(&["in/a-good.txt", "-o", "in/a-good.txt"]).expect(2);
     assert!(run.stderr.contains("inside"), "{}", run.stderr);
     let run = env.run(&["in", "-o", "."]).expect(2);
-    assert!(run.stderr.contains("input in is inside output ."), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("input in is inside output ."),
+        "{}",
+        run.stderr
+    );
     assert_eq!(tree(&input), before);
     assert!(!env.path("out").exists() && !env.path("out.report.json").exists());
 }
@@ -384,8 +442,15 @@ fn existing_report_needs_force_and_is_replaced_whole() {
     let env = Env::new();
     drop_with_good_files(&env, "in");
     env.write("r.json", "old report");
-    let run = env.run(&["in", "-o", "out", "--report", "r.json"]).expect(2);
-    assert!(run.stderr.contains("report r.json already exists; use --force"), "{}", run.stderr);
+    let run = env
+        .run(&["in", "-o", "out", "--report", "r.json"])
+        .expect(2);
+    assert!(
+        run.stderr
+            .contains("report r.json already exists; use --force"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(fs::read(env.path("r.json")).unwrap(), b"old report");
     assert!(!env.path("out").exists(), "nothing written");
     env.run(&["in", "-o", "out", "--report", "r.json", "--force"])
@@ -404,9 +469,12 @@ fn a_full_disk_ends_in_exit_2_with_the_path_named() {
     let before = tree(&input);
 
     // The report into a device that is always full.
-    let run = env.run(&["in", "-o", "out", "--report", "/dev/full"]).expect(2);
+    let run = env
+        .run(&["in", "-o", "out", "--report", "/dev/full"])
+        .expect(2);
     assert!(
-        run.stderr.contains("cannot write /dev/full: No space left on device"),
+        run.stderr
+            .contains("cannot write /dev/full: No space left on device"),
         "{}",
         run.stderr
     );
@@ -490,7 +558,8 @@ fn a_signal_stops_the_run_and_nothing_is_written() {
         assert!(sent.success());
         let run = Run::from(child.wait_with_output().unwrap()).expect(code);
         assert!(
-            run.stderr.contains(&format!("interrupted by SIG{signal}: "))
+            run.stderr
+                .contains(&format!("interrupted by SIG{signal}: "))
                 && run.stderr.contains(
                     "inputs had been cleaned; nothing was written (out and out.report.json \
                      left as they were)"
@@ -499,7 +568,11 @@ fn a_signal_stops_the_run_and_nothing_is_written() {
             run.stderr
         );
         assert!(!env.path("out").exists() && !env.path("out.report.json").exists());
-        assert!(leftovers(env.dir.path()).is_empty(), "{:?}", leftovers(env.dir.path()));
+        assert!(
+            leftovers(env.dir.path()).is_empty(),
+            "{:?}",
+            leftovers(env.dir.path())
+        );
     }
     assert_eq!(tree(&input), before);
 }

@@ -51,9 +51,18 @@ fuzz_target!(|data: &[u8]| {
         if *v != Verdict::Kept {
             continue;
         }
-        let at = rest.find(p).expect("a kept paragraph is in the cleaned copy");
-        assert!(rest[..at].trim().is_empty(), "text that was not kept: {:?}", &rest[..at]);
+        let at = rest
+            .find(p)
+            .expect("a kept paragraph is in the cleaned copy");
+        assert!(
+            rest[..at].trim().is_empty(),
+            "text that was not kept: {:?}",
+            &rest[..at]
+        );
         rest = &rest[at + p.len()..];
     }
-    assert!(rest.trim().is_empty(), "text after the last kept paragraph: {rest:?}");
+    assert!(
+        rest.trim().is_empty(),
+        "text after the last kept paragraph: {rest:?}"
+    );
 });

@@ -11,19 +11,32 @@ fuzz_target!(|data: &[u8]| {
         None => return,
     };
     let n = normalize(&text);
-    assert_eq!(normalize(&n), n, "normalisation is not idempotent on {text:?}");
+    assert_eq!(
+        normalize(&n),
+        n,
+        "normalisation is not idempotent on {text:?}"
+    );
     assert_eq!(n, n.trim(), "white space at an end");
     assert!(!n.contains("  "), "doubled space");
-    assert!(!n.chars().any(|c| c.is_whitespace() && c != ' '), "white space other than ' '");
+    assert!(
+        !n.chars().any(|c| c.is_whitespace() && c != ' '),
+        "white space other than ' '"
+    );
     assert_eq!(hash(&n), hash(&normalize(&text)));
 
     let mut out = Shingles::default();
     shingles(&n, width, &mut out);
     assert_eq!(out.hashes.len(), out.starts.len());
     assert_eq!(out.width, width);
-    assert!(out.starts.windows(2).all(|w| w[0] < w[1]), "starts out of order");
+    assert!(
+        out.starts.windows(2).all(|w| w[0] < w[1]),
+        "starts out of order"
+    );
     for &s in &out.starts {
-        assert!(s as usize + width <= out.words, "shingle past the last word");
+        assert!(
+            s as usize + width <= out.words,
+            "shingle past the last word"
+        );
     }
     if out.words < width {
         assert!(out.is_empty());

@@ -6,7 +6,11 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let first = decode(data.to_vec());
-    assert_eq!(first, decode(data.to_vec()), "decoding is not deterministic");
+    assert_eq!(
+        first,
+        decode(data.to_vec()),
+        "decoding is not deterministic"
+    );
     if let Ok(t) = &first {
         assert!(t.body_start <= t.text.len() && t.text.is_char_boundary(t.body_start));
         if let Ok(s) = std::str::from_utf8(data) {

@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
     for span in &spans {
         assert!(span.start >= at && span.start < span.end && span.end <= text.len());
         assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
-        assert!(text[at..span.start].trim().is_empty(), "non-space between spans");
+        assert!(
+            text[at..span.start].trim().is_empty(),
+            "non-space between spans"
+        );
         let p = span.of(&text);
         assert_eq!(p, p.trim(), "span not trimmed: {p:?}");
         at = span.end;

@@ -26,13 +26,10 @@ impl Rng {
     }
 }
 
-const WORDS: &[&str] = &[
-    "council", "approved", "budget", "after", "debate", "evening", "local", "businesses",
-    "road", "closures", "takings", "police", "witness", "collision", "hospital", "waiting",
-    "times", "improved", "quarter", "volunteers", "planted", "trees", "river", "weekend",
-    "company", "declined", "comment", "reports", "students", "walkout", "protest", "fees",
-    "festival", "summer", "stage", "the", "a", "of", "and", "to", "in", "on", "for", "with",
-];
+const WORDS: &str = "council approved budget after debate evening local businesses road \
+    closures takings police witness collision hospital waiting times improved quarter volunteers \
+    planted trees river weekend company declined comment reports students walkout protest fees \
+    festival summer stage the a of and to in on for with";
 
 const FURNITURE: &[&str] = &[
     "Share this article",
@@ -43,6 +40,7 @@ const FURNITURE: &[&str] = &[
 
 /// Writes `docs` documents under `dir` and returns their total size.
 pub fn generate(dir: &Path, docs: usize, seed: u64) -> usize {
+    let words: Vec<&str> = WORDS.split_whitespace().collect();
     let mut rng = Rng::new(seed);
     let mut earlier: Vec<String> = Vec::new();
     let mut total = 0;
@@ -55,7 +53,7 @@ pub fn generate(dir: &Path, docs: usize, seed: u64) -> usize {
                 1 => FURNITURE[rng.range(0, FURNITURE.len())].to_string(),
                 _ => {
                     let words: Vec<&str> = (0..rng.range(8, 70))
-                        .map(|_| WORDS[rng.range(0, WORDS.len())])
+                        .map(|_| words[rng.range(0, words.len())])
                         .collect();
                     let mut p = words.join(" ");
                     p[..1].make_ascii_uppercase();
