@@ -8,7 +8,8 @@
 //!    file is skipped with its size and the limit, without reading it, so
 //!    one huge file or one huge line cannot exhaust memory.
 //! 2. A file that starts with a UTF-16 byte-order mark (`FF FE` or `FE FF`)
-//!    is UTF-16 and decoded as such, the mark left out.
+//!    is UTF-16 and decoded as such, the mark left out. (Without a mark,
+//!    UTF-16 text is full of NUL bytes and taken for binary by step 3.)
 //! 3. A file with a NUL byte in its first 8 KiB is taken for binary and
 //!    skipped, as git and grep do (a stray NUL further on, as scrapers
 //!    sometimes leave, is kept as text). So is a file whose first 8 KiB are
