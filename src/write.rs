@@ -58,14 +58,15 @@ pub fn cleaned(text: &str, body_start: usize, spans: &[Span], verdicts: &[Verdic
     out
 }
 
-/// The white space from `at` to the end of its line, line break included.
+/// The white space from `at` to the end of its line, line break included:
+/// the first `\n`, `\r\n` or lone `\r`, as [`crate::segment`] ends lines.
 fn line_break_after(text: &str, at: usize) -> &str {
     let rest = &text[at..];
-    let end = rest
-        .find('\n')
-        .map(|i| i + 1)
-        .or_else(|| rest.find('\r').map(|i| i + 1))
-        .unwrap_or(rest.len());
+    let end = match rest.find(['\n', '\r']) {
+        Some(i) if rest[i..].starts_with("\r\n") => i + 2,
+        Some(i) => i + 1,
+        None => rest.len(),
+    };
     &rest[..end]
 }
 
@@ -315,6 +316,17 @@ mod tests {
         );
         assert_eq!(clean("a\nb\nc", &[BP, Verdict::Kept, BP]), "b\n");
         assert_eq!(clean("a\r\n\r\nb\r\n", &[Verdict::Kept, BP]), "a\r\n");
+    }
+
+    /// Found by the `document` fuzz target: with a lone `\r` before a
+    /// removed last paragraph and a `\n` after it, the removed paragraph
+    /// was written out as the "line break" after the last kept one.
+    #[test]
+    fn mixed_line_endings_end_the_line_at_the_first_break() {
+        assert_eq!(clean("a\rb\rc\n", &[Verdict::Kept, BP, BP]), "a\r");
+        assert_eq!(clean("a\r\nb\n", &[Verdict::Kept, BP]), "a\r\n");
+        assert_eq!(clean("a \t\nb\rc", &[Verdict::Kept, BP, BP]), "a \t\n");
+        assert_eq!(clean("a\n\rb", &[Verdict::Kept, BP]), "a\n");
     }
 
     #[test]

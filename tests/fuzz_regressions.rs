@@ -5,8 +5,13 @@
 
 mod common;
 
-use common::{Env, read_json};
+use common::{Env, read_json, tree};
+use dedupe::decide::{Location, Verdict};
 use dedupe::fingerprint::{Shingles, hash, normalize, shingles};
+use dedupe::read::decode;
+use dedupe::segment::segment;
+use dedupe::strip::Stripper;
+use dedupe::write::cleaned;
 use std::fs;
 use std::path::Path;
 
@@ -65,4 +70,72 @@ fn fingerprint_99a27cb6_lower_case_after_nfkc() {
         .expect(1);
     let report = read_json(&env.path("r.json"));
     assert_eq!(report["summary"]["removed_duplicate_across"], 1);
+}
+
+/// The assertions of the `document` fuzz target.
+fn document_target(data: &[u8]) {
+    let Some((&mask, bytes)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = decode(bytes.to_vec()) else {
+        return;
+    };
+    let (text, body) = (&text.text, text.body_start);
+    let stripper = Stripper::new(&[], true).unwrap();
+    let spans = segment(text, body);
+    let paragraphs: Vec<&str> = spans.iter().map(|s| s.of(text)).collect();
+    let normalized: Vec<String> = paragraphs.iter().map(|p| normalize(p)).collect();
+    let stripped = stripper.strip_normalized(&paragraphs, &normalized);
+    let all_kept = vec![Verdict::Kept; spans.len()];
+    assert_eq!(cleaned(text, body, &spans, &all_kept), *text);
+    let verdicts: Vec<Verdict> = stripped
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| match rule {
+            Some(rule) => Verdict::Boilerplate(rule),
+            None if mask.rotate_left(i as u32) & 1 == 1 => {
+                Verdict::Duplicate(Location { doc: 0, para: 0 })
+            }
+            None => Verdict::Kept,
+        })
+        .collect();
+    let out = cleaned(text, body, &spans, &verdicts);
+    let mut rest = out.strip_prefix('\u{feff}').unwrap_or(&out);
+    for (p, v) in paragraphs.iter().zip(&verdicts) {
+        if *v == Verdict::Kept {
+            let at = rest
+                .find(p)
+                .expect("a kept paragraph is in the cleaned copy");
+            assert!(rest[..at].trim().is_empty(), "{:?}", &rest[..at]);
+            rest = &rest[at + p.len()..];
+        }
+    }
+    assert!(
+        rest.trim().is_empty(),
+        "text after the last kept paragraph: {rest:?}"
+    );
+}
+
+/// A lone CR after the last kept paragraph and a LF further on: the cleaned
+/// copy ended "the line" at the LF, and so kept the removed paragraphs in
+/// between.
+#[test]
+fn document_ff3c68bd_mixed_line_endings_leaked_removed_text() {
+    document_target(&fixture("document-ff3c68bd.bin"));
+
+    // Through the binary.
+    let env = Env::new();
+    let input = env.path("in");
+    env.write(
+        "in/mixed.txt",
+        "Harbour reopens\rThe harbour reopened to ferries on Tuesday after the storm.\r\
+         Share on Facebook\n",
+    );
+    let before = tree(&input);
+    env.run(&["in", "-o", "out"]).expect(0);
+    assert_eq!(
+        fs::read_to_string(env.path("out/mixed.txt")).unwrap(),
+        "Harbour reopens\rThe harbour reopened to ferries on Tuesday after the storm.\r"
+    );
+    assert_eq!(tree(&input), before);
 }
