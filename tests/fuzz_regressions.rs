@@ -100,7 +100,9 @@ fn document_target(data: &[u8]) {
         })
         .collect();
     let out = cleaned(text, body, &spans, &verdicts);
-    let mut rest = out.strip_prefix('\u{feff}').unwrap_or(&out);
+    // The file's own byte-order mark, if any, comes first (a U+FEFF
+    // further on is text, and may be a paragraph of its own).
+    let mut rest = &out[body..];
     for (p, v) in paragraphs.iter().zip(&verdicts) {
         if *v == Verdict::Kept {
             let at = rest
@@ -138,4 +140,16 @@ fn document_ff3c68bd_mixed_line_endings_leaked_removed_text() {
         "Harbour reopens\rThe harbour reopened to ferries on Tuesday after the storm.\r"
     );
     assert_eq!(tree(&input), before);
+}
+
+/// Not a bug in `dedupe` but in the target: a U+FEFF that is not at the
+/// start of the file is text (here a paragraph of its own), yet the target
+/// took a cleaned copy starting with it for the file's byte-order mark.
+#[test]
+fn document_53fa0289_a_later_feff_is_text() {
+    document_target(&fixture("document-53fa0289.bin"));
+    let text = "#\n\t\u{feff}";
+    let spans = segment(text, 0);
+    assert_eq!(spans.len(), 2);
+    assert_eq!(spans[1].of(text), "\u{feff}");
 }
