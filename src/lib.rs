@@ -82,7 +82,8 @@ const CHUNK_DOCUMENTS: usize = 256;
 struct Analysis {
     source: Source,
     bytes: u64,
-    /// xxh3 of the file's bytes, to notice a file that changes during the run.
+    /// xxh3 of the file's decoded text, to notice a file that changes
+    /// during the run.
     checksum: u64,
     body_start: usize,
     /// The encoding the file was decoded from; `None` for UTF-8.
@@ -280,24 +281,12 @@ pub fn run(
     interrupt::check(&not_written(config, documents_done, total))?;
     let mut report = build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors);
     let mut to = Destinations::default();
-    let mut staged_report = None;
-    match &config.report {
-        ReportTarget::None => {}
-        ReportTarget::Stdout => match report::write_json(&mut report, stdout) {
-            // A reader that stops early (`| head`) is not an error.
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                return Err(Fatal::new(format!(
-                    "cannot write the report to stdout: {e}"
-                )));
-            }
-            _ => {}
-        },
-        ReportTarget::File(path) => {
-            staged_report = Some(write::stage_file(path, |out| {
-                report::write_json(&mut report, out)
-            })?);
-        }
-    }
+    let staged_report = match &config.report {
+        ReportTarget::File(path) => Some(write::stage_file(path, |out| {
+            report::write_json(&mut report, out)
+        })?),
+        _ => None,
+    };
     // The last moment to stop; past it the outputs are moved into place.
     interrupt::check(&not_written(config, documents_done, total))?;
     if let (Some(staging), Some(out)) = (staging, &config.output) {
@@ -307,6 +296,17 @@ pub fn run(
     if let (Some(staged), ReportTarget::File(path)) = (staged_report, &config.report) {
         staged.commit()?;
         to.report = Some(display_path(path));
+    }
+    if config.report == ReportTarget::Stdout {
+        match report::write_json(&mut report, stdout) {
+            // A reader that stops early (`| head`) is not an error.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(Fatal::new(format!(
+                    "cannot write the report to stdout: {e}"
+                )));
+            }
+            _ => {}
+        }
     }
     if !config.quiet {
         let _ = report::write_summary(&report, &to, stderr);
