@@ -54,7 +54,8 @@ impl Corpus {
             .iter()
             .map(|p| {
                 let name = p.display().to_string();
-                let text = dedupe::read::read(&name, p).unwrap_or_else(|e| panic!("{e}"));
+                let text = dedupe::read::read(&name, p, dedupe::read::DEFAULT_MAX_FILE_SIZE)
+                    .unwrap_or_else(|e| panic!("{e}"));
                 text.text[text.body_start..].to_string()
             })
             .collect();

@@ -16,7 +16,9 @@ Exit codes:
   1  check only: the drop fails the gate (findings of a --fail-on kind that the
      --baseline does not accept, or more removed than --max-removal-rate)
   2  error: bad arguments, an input that cannot be read or decoded, a failed write
-     (a file that fails is listed in the report; the other files are still processed)";
+     (a file that fails is listed in the report; the other files are still processed;
+     a failed write leaves no output)
+  130, 143  stopped by Ctrl-C (SIGINT) or SIGTERM: nothing was written";
 
 /// Clean and deduplicate a corpus of news articles, explaining every removal.
 ///
@@ -376,6 +378,31 @@ struct CommonArgs {
     /// `repeated-block` boilerplate.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..))]
     repeat_min_docs: u32,
+
+    /// Skip files larger than this, with an error (bytes, or with a suffix:
+    /// K, M, G for KiB, MiB, GiB).
+    #[arg(long, value_name = "N", default_value = "256M", value_parser = size)]
+    max_file_size: u64,
+}
+
+/// Parses a size: a number of bytes, or of KiB, MiB or GiB with a suffix
+/// `K`, `M` or `G` (`KiB`, `MiB`, `GiB` and a trailing `B` are accepted too).
+fn size(arg: &str) -> Result<u64, String> {
+    let upper = arg.trim().to_ascii_uppercase();
+    let digits = upper.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = match &upper[digits.len()..] {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        other => return Err(format!("unknown unit {other:?}; use K, M or G")),
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .ok_or_else(|| format!("{arg:?} is not a size"))
 }
 
 /// Parses a share: a number above 0 and at most 1.
@@ -624,6 +651,7 @@ fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
     config.document_threshold = common.doc_threshold;
     config.drop_duplicate_documents = common.drop_duplicate_documents;
     config.repeat_min_documents = common.repeat_min_docs as usize;
+    config.max_file_size = common.max_file_size;
     config
 }
 

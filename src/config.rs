@@ -135,6 +135,9 @@ pub struct Config {
     /// Documents a paragraph shaped like page furniture (no sentence end, or
     /// under five words) must occur in to be removed everywhere as the `repeated-block` signal.
     pub repeat_min_documents: usize,
+    /// The largest file read, in bytes; a larger one is skipped with a
+    /// per-file error.
+    pub max_file_size: u64,
 }
 
 impl Config {
@@ -170,6 +173,7 @@ impl Config {
             against: None,
             index: None,
             gate: crate::gate::Settings::default(),
+            max_file_size: crate::read::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }

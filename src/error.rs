@@ -2,7 +2,8 @@
 //!
 //! A [`Fatal`] error stops the run before or after the corpus is processed
 //! (bad arguments, an output that cannot be created) and becomes exit code 2
-//! in `main`. A [`FileError`] costs one file only: it is printed once on
+//! in `main`, or 128 plus the signal number for a run stopped by a signal
+//! (see [`crate::interrupt`]). A [`FileError`] costs one file only: it is printed once on
 //! stderr, listed in the report, counted in the summary, and the run goes on.
 
 use serde::Serialize;
@@ -14,14 +15,26 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct Fatal {
     message: String,
+    exit_code: u8,
 }
 
 impl Fatal {
     /// A fatal error with a complete, user-facing message.
     pub fn new(message: impl Into<String>) -> Fatal {
+        Fatal::with_exit_code(message, 2)
+    }
+
+    /// A fatal error that ends the process with `exit_code` rather than 2.
+    pub fn with_exit_code(message: impl Into<String>, exit_code: u8) -> Fatal {
         Fatal {
             message: message.into(),
+            exit_code,
         }
+    }
+
+    /// The exit code of a process that ends with this error.
+    pub fn exit_code(&self) -> u8 {
+        self.exit_code
     }
 
     /// A fatal I/O error while doing `operation` on `path`.

@@ -8,7 +8,11 @@
 //! 2. lower case (full Unicode case mapping);
 //! 3. curly, angled and prime quotes become `'` and `"`; hyphen, en and em
 //!    dashes, the minus sign and their kin become `-`;
-//! 4. every run of white space becomes one space, and none at either end.
+//! 4. every run of white space becomes one space, and none at either end;
+//! 5. when lower-casing left text that is not in NFKC (a capital with a
+//!    combining mark that has no composed form, whose small letter has
+//!    one), steps 1 to 4 once more, so that normalised text normalises to
+//!    itself.
 //!
 //! The fingerprint of a paragraph is the 64-bit xxh3 hash of the UTF-8 bytes
 //! of its normalised text, with the fixed seed [`SEED`], which the report
@@ -33,7 +37,7 @@
 pub mod minhash;
 
 use std::cell::RefCell;
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc, is_nfkc_quick};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// The seed of every xxh3 hash `dedupe` computes. Changing it changes every
@@ -45,6 +49,22 @@ pub const NORMALIZATION: &[&str] = &["nfkc", "lowercase", "quotes", "dashes", "w
 
 /// Normalises a paragraph (see the module doc).
 pub fn normalize(text: &str) -> String {
+    let mut out = normalize_once(text);
+    // Lower-casing can undo NFKC: "Y" followed by a combining ring has no
+    // composed form, but "y" with the ring composes to "ẙ". Another round
+    // composes it, so that normalising normalised text changes nothing
+    // (found by fuzzing; see tests/fuzz_regressions.rs).
+    for _ in 0..3 {
+        if out.is_ascii() || is_nfkc(&out) {
+            break;
+        }
+        out = normalize_once(&out);
+    }
+    out
+}
+
+/// One round of [`normalize`]: NFKC, lower case, folds, white space.
+fn normalize_once(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     let mut push = |c: char, out: &mut String| {

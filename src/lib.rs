@@ -34,6 +34,10 @@
 //! eight bytes a word for the whole corpus would cost more than the second
 //! computation.
 //! Output goes only to the writers handed in; nothing here prints.
+//!
+//! A run asked to stop by a signal ([`interrupt`]) stops between documents
+//! or chunks and writes nothing; the cleaned corpus and the report are
+//! renamed into place together at the very end.
 
 pub mod attributes;
 pub mod config;
@@ -44,6 +48,7 @@ pub mod explain;
 pub mod fingerprint;
 pub mod gate;
 pub mod html;
+pub mod interrupt;
 pub mod jsonl;
 pub mod progress;
 pub mod read;
@@ -91,9 +96,12 @@ const CHUNK_DOCUMENTS: usize = 256;
 struct Analysis {
     source: Source,
     bytes: u64,
-    /// xxh3 of the file's bytes, to notice a file that changes during the run.
+    /// xxh3 of the file's decoded text, to notice a file that changes
+    /// during the run.
     checksum: u64,
     body_start: usize,
+    /// The encoding the file was decoded from; `None` for UTF-8.
+    encoding: Option<&'static encoding_rs::Encoding>,
     spans: Vec<Span>,
     candidates: Vec<Candidate>,
     /// Distinct shingles of each paragraph that is not boilerplate (all 0
@@ -199,19 +207,25 @@ pub fn run_with_progress(
 
     // Pass 1, per document.
     let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)?;
+    let total = entries.len();
     let mut errors = Vec::new();
     phases.start(Phase::Read, entries.len());
     let analyses: Vec<Result<Analysis, FileError>> = pool.install(|| {
         entries
             .into_par_iter()
             .map(|entry| {
-                let analysis = entry.and_then(|source| analyze(source, &stripper, config));
+                let analysis = match interrupt::requested() {
+                    // Stopping: the result is thrown away below.
+                    Some(_) => Err(FileError::new("", Operation::Read, "interrupted")),
+                    None => entry.and_then(|source| analyze(source, &stripper, config)),
+                };
                 progress.advance(1);
                 analysis
             })
             .collect()
     });
     phases.end(stderr);
+    interrupt::check(&not_written(config, 0, total))?;
     let mut docs = Vec::with_capacity(analyses.len());
     for result in analyses {
         match result {
@@ -256,15 +270,25 @@ pub fn run_with_progress(
     let mut tally = Tally::default();
     let want_findings = config.mode == Mode::Check;
     let mut findings: Vec<gate::Finding> = Vec::new();
+    // The report's entries wait beside it, or in the temporary directory
+    // when it goes to stdout or a device.
+    let spool_dir = match &config.report {
+        ReportTarget::File(path) if !is_special(path) => path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+        _ => std::env::temp_dir(),
+    };
+    let spool_error = |e: std::io::Error| {
+        Fatal::new(format!(
+            "cannot write the report's temporary file in {}: {e}",
+            display_path(&spool_dir)
+        ))
+    };
     let mut spool = match &config.report {
         ReportTarget::None => DocumentSpool::discard(),
-        ReportTarget::File(path) => {
-            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-            DocumentSpool::in_dir(dir.unwrap_or(Path::new(".")))
-                .map_err(|e| Fatal::io("write", path, &e))?
-        }
-        ReportTarget::Stdout => DocumentSpool::in_dir(&std::env::temp_dir())
-            .map_err(|e| Fatal::new(format!("cannot create a temporary file: {e}")))?,
+        _ => DocumentSpool::in_dir(&spool_dir).map_err(spool_error)?,
     };
     let want_entries = config.report != ReportTarget::None;
     let mut html_spool = html::Spool::for_config(config)?;
@@ -288,6 +312,7 @@ pub fn run_with_progress(
         let start = |k: usize| scope.spawn(move || prepare_chunk(chunks[k]));
         let mut next = (overlap && !chunks.is_empty()).then(|| start(0));
         for (k, &chunk) in chunks.iter().enumerate() {
+            interrupt::check(&not_written(config, tally.summary.documents, total))?;
             let prepared = match next.take() {
                 Some(handle) => handle
                     .join()
@@ -323,7 +348,7 @@ pub fn run_with_progress(
                 }
             }
             let want_html = html_spool.want();
-            let finished: Vec<Result<Finished, FileError>> = pool.install(|| {
+            let finished: Vec<Result<Finished, Fatal>> = pool.install(|| {
                 ready
                     .into_par_iter()
                     .map(|(i, text, line, verdicts)| {
@@ -342,7 +367,7 @@ pub fn run_with_progress(
                     .collect()
             });
             for result in finished {
-                let mut doc = result.map_err(|err| Fatal::new(err.to_string()))?;
+                let mut doc = result?;
                 tally.finished(&doc);
                 findings.append(&mut doc.findings);
                 if let Some(line) = &doc.line {
@@ -352,14 +377,14 @@ pub fn run_with_progress(
                     sink.write_line(line)?;
                 }
                 if let Some(json) = &doc.json {
-                    spool.push(json).map_err(|e| {
-                        Fatal::new(format!("cannot write the report's temporary file: {e}"))
-                    })?;
+                    spool.push(json).map_err(spool_error)?;
                 }
                 if let Some(entry) = doc.html {
                     html_spool.push(entry).map_err(|e| {
+                        let beside = config.html_report.as_deref().unwrap_or(Path::new("."));
                         Fatal::new(format!(
-                            "cannot write the HTML report's temporary file: {e}"
+                            "cannot write the HTML report's temporary file beside {}: {e}",
+                            display_path(beside)
                         ))
                     })?;
                 }
@@ -374,6 +399,8 @@ pub fn run_with_progress(
         let _ = writeln!(stderr, "{0}error:{0:#} {err}", palette.error);
     }
 
+    let documents_done = tally.summary.documents;
+    interrupt::check(&not_written(config, documents_done, total))?;
     let against = corpus.as_ref().map(|c| report::Against {
         index: display_path(c.path()),
         documents: c.documents(),
@@ -382,29 +409,14 @@ pub fn run_with_progress(
     let mut report = build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors);
     report.parameters.against = against;
     let mut to = Destinations::default();
-    match &config.report {
-        ReportTarget::None => {}
-        ReportTarget::Stdout => match report::write_json(&mut report, stdout) {
-            // A reader that stops early (`| head`) is not an error.
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                return Err(Fatal::new(format!(
-                    "cannot write the report to stdout: {e}"
-                )));
-            }
-            _ => {}
-        },
-        ReportTarget::File(path) => {
-            write::write_atomic_with(path, |out| report::write_json(&mut report, out))?;
-            to.report = Some(display_path(path));
-        }
-    }
-    if let Some(path) = &config.html_report {
-        html::write(path, &report, html_spool)?;
-        to.html = Some(display_path(path));
-    }
-    if let Some(sink) = attributes {
-        sink.commit()?;
-    }
+    let staged_report = match &config.report {
+        ReportTarget::File(path) => Some(write::stage_file(path, |out| {
+            report::write_json(&mut report, out)
+        })?),
+        _ => None,
+    };
+    // The last moment to stop; past it the outputs are moved into place.
+    interrupt::check(&not_written(config, documents_done, total))?;
     if let (Some(builder), Some(task)) = (builder, &config.index) {
         // The old index stays mapped until here; the new one replaces it
         // by a rename.
@@ -412,6 +424,9 @@ pub fn run_with_progress(
         let paragraphs = builder.paragraphs();
         builder.write(&task.path)?;
         to.index = Some((display_path(&task.path), paragraphs));
+    }
+    if let Some(sink) = attributes {
+        sink.commit()?;
     }
     if let Some(out) = &config.output {
         let committed = match staging {
@@ -422,6 +437,25 @@ pub fn run_with_progress(
             true => "standard output".to_string(),
             false => display_path(out),
         });
+    }
+    if let (Some(staged), ReportTarget::File(path)) = (staged_report, &config.report) {
+        staged.commit()?;
+        to.report = Some(display_path(path));
+    }
+    if config.report == ReportTarget::Stdout {
+        match report::write_json(&mut report, stdout) {
+            // A reader that stops early (`| head`) is not an error.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(Fatal::new(format!(
+                    "cannot write the report to stdout: {e}"
+                )));
+            }
+            _ => {}
+        }
+    }
+    if let Some(path) = &config.html_report {
+        html::write(path, &report, html_spool)?;
+        to.html = Some(display_path(path));
     }
     if !config.quiet {
         let _ = report::write_styled_summary(&report, &to, &palette, stderr);
@@ -499,6 +533,24 @@ impl Output {
     }
 }
 
+/// What an interrupted run says: how far it got, and that its outputs were
+/// not written.
+fn not_written(config: &Config, cleaned: usize, total: usize) -> String {
+    let mut outputs = Vec::new();
+    if let Some(out) = &config.output {
+        outputs.push(display_path(out));
+    }
+    if let ReportTarget::File(path) = &config.report {
+        outputs.push(display_path(path));
+    }
+    let outputs = if outputs.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} left as they were)", outputs.join(" and "))
+    };
+    format!("{cleaned} of {total} inputs had been cleaned; nothing was written{outputs}")
+}
+
 /// Rejects parameters no run can use.
 fn check_parameters(config: &Config) -> Result<(), Fatal> {
     let share = |name: &str, x: f64| {
@@ -520,7 +572,7 @@ fn check_parameters(config: &Config) -> Result<(), Fatal> {
 
 /// First pass, one document: read, segment, strip, fingerprint.
 fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analysis, FileError> {
-    let (text, _) = read_document(&source, &config.fields)?;
+    let (text, _) = read_document(&source, config)?;
     let spans = segment::segment(&text.text, text.body_start);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.of(&text.text)).collect();
     let normalized: Vec<String> = paragraphs
@@ -557,6 +609,7 @@ fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analy
         bytes: text.text.len() as u64,
         checksum: xxh3_64(text.text.as_bytes()),
         body_start: text.body_start,
+        encoding: text.encoding,
         spans,
         candidates,
         shingle_counts,
@@ -651,20 +704,24 @@ fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
 /// line).
 fn read_document(
     source: &Source,
-    fields: &jsonl::Fields,
+    config: &Config,
 ) -> Result<(read::Text, Option<Vec<u8>>), FileError> {
     let Some(record) = &source.record else {
-        return Ok((read::read(&source.name, &source.path)?, None));
+        return Ok((
+            read::read(&source.name, &source.path, config.max_file_size)?,
+            None,
+        ));
     };
     let line = record.read_line().map_err(|e| {
         let at = format!("line {} of {}", record.line, display_path(&source.path));
         FileError::new(source.name.clone(), Operation::Read, format!("{e} ({at})"))
     })?;
-    let text = jsonl::text_of(&line, fields)
+    let text = jsonl::text_of(&line, &config.fields)
         .map_err(|m| FileError::new(source.name.clone(), Operation::Decode, m))?;
     let text = read::Text {
         text,
         body_start: 0,
+        encoding: None,
     };
     Ok((text, Some(line)))
 }
@@ -673,7 +730,7 @@ fn read_document(
 /// error if the file changed in between (its spans and fingerprints would
 /// not fit).
 fn read_again(doc: &Analysis, config: &Config) -> Result<(String, Option<Vec<u8>>), FileError> {
-    let (text, line) = read_document(&doc.source, &config.fields)?;
+    let (text, line) = read_document(&doc.source, config)?;
     if xxh3_64(text.text.as_bytes()) != doc.checksum {
         return Err(FileError::new(
             doc.source.name.clone(),
@@ -787,20 +844,22 @@ fn finish(
     docs: &[Analysis],
     verdicts: &[Verdict],
     wanted: &Wanted,
-) -> Result<Finished, FileError> {
+) -> Result<Finished, Fatal> {
     let doc = &docs[index];
     let name = &doc.source.name;
     let cleaned = write::cleaned(text, doc.body_start, &doc.spans, verdicts);
     if let Some(staging) = wanted.staging {
+        // A failed write ends the run: a corpus with a file missing is not
+        // an output (the staged files are removed).
         staging
-            .write(name, cleaned.as_bytes())
-            .map_err(|e| FileError::new(name.clone(), Operation::Write, e.to_string()))?;
+            .write(&doc.source.name, cleaned.as_bytes())
+            .map_err(|e| Fatal::io("write", &staging.destination(&doc.source.name), &e))?;
     }
     let line = match (wanted.lines, wanted.line) {
         (None, _) => None,
         (Some(fields), Some(line)) => Some(
             jsonl::replace_text(line, fields, &cleaned)
-                .map_err(|m| FileError::new(name.clone(), Operation::Write, m))?,
+                .map_err(|m| Fatal::new(format!("{name}: cannot write its JSONL line: {m}")))?,
         ),
         (Some(fields), None) => Some(jsonl::new_line(fields, name, &cleaned)),
     };
@@ -888,6 +947,7 @@ fn finish(
         .collect();
     let entry = DocumentReport {
         path: doc.source.name.clone(),
+        encoding: doc.encoding.map(read::encoding_name),
         bytes_in: doc.bytes,
         bytes_out,
         paragraphs: doc.spans.len(),
@@ -1128,7 +1188,7 @@ fn check_output_paths(config: &Config) -> Result<(), Fatal> {
     };
     for path in json_report.into_iter().chain(&config.html_report) {
         outputs.push(path);
-        if path.exists() && !config.force && config.mode == Mode::Clean {
+        if path.exists() && !is_special(path) && !config.force && config.mode == Mode::Clean {
             return Err(Fatal::new(format!(
                 "report {} already exists; use --force to replace it, or --report to choose another",
                 path.display()
@@ -1156,6 +1216,12 @@ fn check_output_paths(config: &Config) -> Result<(), Fatal> {
         }
     }
     Ok(())
+}
+
+/// Whether `path` exists and is neither a regular file nor a directory
+/// (`/dev/null`, a named pipe): written into, never replaced.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// An absolute form of `path` with links resolved as far as the path exists.

@@ -7,7 +7,7 @@ mod cli;
 mod progress_bar;
 
 use clap::Parser;
-use dedupe::ExitStatus;
+use dedupe::error::Fatal;
 use dedupe::progress::{NoProgress, Progress};
 use dedupe::report::Palette;
 use dedupe::strip::{RULES, SIGNALS};
@@ -25,6 +25,9 @@ fn main() -> ExitCode {
         }
         Err(err) => return fail(&err),
     };
+    if let Err(err) = dedupe::interrupt::install() {
+        eprintln!("dedupe: warning: Ctrl-C will not stop the run cleanly: {err}");
+    }
     let mut stdout = io::stdout().lock();
     // Not locked: the progress bar draws on stderr from the worker threads.
     let mut stderr = io::stderr();
@@ -62,13 +65,13 @@ fn list_rules() -> ExitCode {
 fn print(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
     let mut out = io::stdout().lock();
     match write(&mut out).and_then(|()| out.flush()) {
-        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => fail(&err),
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => fail(&Fatal::new(err.to_string())),
         _ => ExitCode::SUCCESS,
     }
 }
 
-fn fail(err: &dyn std::error::Error) -> ExitCode {
+fn fail(err: &Fatal) -> ExitCode {
     let style = Palette::new(true).error;
     anstream::eprintln!("dedupe: {style}error:{style:#} {err}");
-    ExitCode::from(ExitStatus::Error as u8)
+    ExitCode::from(err.exit_code())
 }

@@ -1,54 +1,220 @@
 //! Stage 2, read: bytes to text.
 //!
-//! Policy: a file must be UTF-8. A leading byte-order mark is accepted and
-//! left out of every paragraph (offsets still count it, since every offset in
-//! `dedupe` is into the original bytes). A file with a NUL byte in its first
-//! 8 KiB is taken for binary and skipped, as git and grep do (a stray NUL
-//! further on, as scrapers sometimes leave, is kept as text); a file that is
-//! not valid UTF-8 is skipped with the offset of the first bad byte. Both become per-file errors: the run goes
-//! on, the report lists them.
+//! Policy, in this order:
+//!
+//! 1. Only regular files are read (a FIFO, socket or device named as an
+//!    input would block or never end), and only up to a size limit
+//!    (`--max-file-size`, [`DEFAULT_MAX_FILE_SIZE`] by default): a larger
+//!    file is skipped with its size and the limit, without reading it, so
+//!    one huge file or one huge line cannot exhaust memory.
+//! 2. A file that starts with a UTF-16 byte-order mark (`FF FE` or `FE FF`)
+//!    is UTF-16 and decoded as such, the mark left out. (Without a mark,
+//!    UTF-16 text is full of NUL bytes and taken for binary by step 3.)
+//! 3. A file with a NUL byte in its first 8 KiB is taken for binary and
+//!    skipped, as git and grep do (a stray NUL further on, as scrapers
+//!    sometimes leave, is kept as text). So is a file whose first 8 KiB are
+//!    more than one byte in 32 other control characters (tab, line breaks,
+//!    form feed and escape do not count).
+//! 4. Valid UTF-8 is taken as it is. A leading UTF-8 byte-order mark is kept
+//!    in the text and left out of every paragraph.
+//! 5. Anything else is a legacy encoding (windows-1252 and latin-1 news
+//!    archives, also the other encodings the chardetng detector knows:
+//!    ISO-8859 and Windows code pages, KOI8, Shift_JIS, EUC-JP, EUC-KR, GBK,
+//!    Big5), guessed from the whole file and decoded with encoding_rs. A file
+//!    that is not valid in the guessed encoding either is skipped.
+//!
+//! The decision is recorded per document in the report (`"encoding"`, absent
+//! for UTF-8). Decoding is a pure function of the bytes, so the second pass
+//! reads the same text as the first. After decoding, the text is UTF-8, and
+//! every byte offset in the report is into that decoded text: for a UTF-8
+//! file that is the file itself; for a file in another encoding it is the
+//! UTF-8 text the cleaned copy is written in.
+//!
+//! A file that fails any step becomes a per-file error: the run goes on, the
+//! report lists it.
+//!
+//! Line endings are not changed here: `\n`, `\r\n` and a lone `\r` all end
+//! a line for [`crate::segment`], and the cleaned copy keeps the file's own.
 
 use crate::error::{FileError, Operation, display_path};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 const BOM: &str = "\u{feff}";
 /// How far into a file a NUL byte marks it as binary.
 const BINARY_PROBE: usize = 8 * 1024;
+/// The largest file read when no limit is given: 256 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
 
 /// The text of one input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
-    /// The whole file, unchanged.
+    /// The whole file as UTF-8: unchanged when it was UTF-8, decoded
+    /// otherwise.
     pub text: String,
-    /// Where the content starts: 3 after a byte-order mark, else 0.
+    /// Where the content starts: 3 after a UTF-8 byte-order mark, else 0.
     pub body_start: usize,
+    /// The encoding the file was decoded from; `None` for UTF-8.
+    pub encoding: Option<&'static Encoding>,
 }
 
-/// Reads `path` and decodes it; `name` is what errors are reported under.
-pub fn read(name: &str, path: &Path) -> Result<Text, FileError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        FileError::new(
-            name,
-            Operation::Read,
-            format!("{e} ({})", display_path(path)),
-        )
-    })?;
+/// Reads `path`, at most `max_bytes` of it, and decodes it; `name` is what
+/// errors are reported under.
+pub fn read(name: &str, path: &Path, max_bytes: u64) -> Result<Text, FileError> {
+    let fail = |msg: String| FileError::new(name, Operation::Read, msg);
+    let io_fail = |e: std::io::Error| fail(format!("{e} ({})", display_path(path)));
+    // Look before opening: opening a named pipe blocks until a writer comes.
+    let meta = std::fs::metadata(path).map_err(io_fail)?;
+    if !meta.is_file() {
+        return Err(fail(format!(
+            "not a regular file ({}), skipped",
+            kind(&meta.file_type())
+        )));
+    }
+    if meta.len() > max_bytes {
+        return Err(too_large(name, meta.len(), max_bytes));
+    }
+    let file = File::open(path).map_err(io_fail)?;
+    // The file may grow after the size was taken: never read past the limit.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_fail)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(name, bytes.len() as u64, max_bytes));
+    }
     decode(bytes).map_err(|msg| FileError::new(name, Operation::Decode, msg))
+}
+
+fn too_large(name: &str, size: u64, max_bytes: u64) -> FileError {
+    let size = if size > max_bytes {
+        format!("{size} bytes")
+    } else {
+        "more".to_string()
+    };
+    FileError::new(
+        name,
+        Operation::Read,
+        format!(
+            "{size}, over the limit of {max_bytes} bytes per file, skipped \
+             (raise it with --max-file-size)"
+        ),
+    )
+}
+
+fn kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() { "a directory" } else { "special" }
 }
 
 /// Decodes file bytes under the policy in the module doc.
 pub fn decode(bytes: Vec<u8>) -> Result<Text, String> {
+    if let Some(encoding) = utf16_bom(&bytes) {
+        return decode_utf16(&bytes[2..], encoding);
+    }
     if let Some(at) = bytes.iter().take(BINARY_PROBE).position(|&b| b == 0) {
         return Err(format!("NUL byte at offset {at}: not a text file, skipped"));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not valid UTF-8 (first bad byte at offset {}), skipped",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    let body_start = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    Ok(Text { text, body_start })
+    control_bytes(&bytes)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let body_start = if text.starts_with(BOM) { BOM.len() } else { 0 };
+            Ok(Text {
+                text,
+                body_start,
+                encoding: None,
+            })
+        }
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            decode_legacy(&e.into_bytes(), bad)
+        }
+    }
+}
+
+fn utf16_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some(UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(UTF_16BE),
+        _ => None,
+    }
+}
+
+fn decode_utf16(body: &[u8], encoding: &'static Encoding) -> Result<Text, String> {
+    let name = encoding_name(encoding);
+    let text = encoding
+        .decode_without_bom_handling_and_without_replacement(body)
+        .ok_or_else(|| format!("not valid {name} after its byte-order mark, skipped"))?;
+    if let Some(at) = text.chars().take(BINARY_PROBE).position(|c| c == '\0') {
+        return Err(format!(
+            "NUL character at character {at} of the {name} text: not a text file, skipped"
+        ));
+    }
+    Ok(Text {
+        text: text.into_owned(),
+        body_start: 0,
+        encoding: Some(encoding),
+    })
+}
+
+/// An error for bytes that start with more than one control byte in 32.
+/// Text, in UTF-8 or any encoding the detector knows, has next to no C0
+/// controls other than tab, line breaks, form feed and escape (used by
+/// ISO-2022-JP).
+fn control_bytes(bytes: &[u8]) -> Result<(), String> {
+    let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
+    let controls = probe
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | 0x1B))
+        .count();
+    if controls * 32 > probe.len() {
+        return Err(format!(
+            "{controls} control bytes in the first {} bytes: not a text file, skipped",
+            probe.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Bytes that are not UTF-8: a legacy encoding, guessed, or binary.
+fn decode_legacy(bytes: &[u8], first_bad: usize) -> Result<Text, String> {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let name = encoding_name(encoding);
+    let text = encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .ok_or_else(|| {
+            format!(
+                "not valid UTF-8 (first bad byte at offset {first_bad}) \
+                 nor {name}, the likeliest other encoding, skipped"
+            )
+        })?;
+    Ok(Text {
+        text: text.into_owned(),
+        body_start: 0,
+        encoding: Some(encoding),
+    })
+}
+
+/// The name the report gives an encoding: its WHATWG name in lower case
+/// (`windows-1252`, `utf-16le`, `shift_jis`).
+pub fn encoding_name(encoding: &'static Encoding) -> String {
+    encoding.name().to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -60,6 +226,7 @@ mod tests {
         let t = decode("héllo\n".as_bytes().to_vec()).unwrap();
         assert_eq!(t.text, "héllo\n");
         assert_eq!(t.body_start, 0);
+        assert_eq!(t.encoding, None);
     }
 
     #[test]
@@ -83,8 +250,67 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_names_the_offset() {
-        let err = decode(b"caf\xe9 au lait".to_vec()).unwrap_err();
-        assert!(err.contains("offset 3"), "{err}");
+    fn latin1_and_windows_1252_are_decoded() {
+        let t = decode(b"caf\xe9 au lait \x93quoted\x94 \x80 5\n".to_vec()).unwrap();
+        assert_eq!(t.text, "café au lait “quoted” € 5\n");
+        assert_eq!(t.encoding, Some(encoding_rs::WINDOWS_1252));
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_decoded() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Grüße\r\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Grüße\r\n".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for (bytes, name) in [(le, "utf-16le"), (be, "utf-16be")] {
+            let t = decode(bytes).unwrap();
+            assert_eq!(t.text, "Grüße\r\n");
+            assert_eq!(t.body_start, 0);
+            assert_eq!(encoding_name(t.encoding.unwrap()), name);
+        }
+        let err = decode(vec![0xFF, 0xFE, 0x00, 0xD8]).unwrap_err();
+        assert!(err.contains("not valid utf-16le"), "{err}");
+    }
+
+    #[test]
+    fn control_bytes_mean_binary() {
+        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+        bytes.extend((1..=255u8).cycle().filter(|&b| b != 0).take(500));
+        let err = decode(bytes).unwrap_err();
+        assert!(err.contains("not a text file"), "{err}");
+    }
+
+    #[test]
+    fn legacy_decoding_is_deterministic() {
+        let bytes = b"\xc4\xe5\xed\xfc \xe3\xee\xf0\xee\xe4\xe0\n".to_vec(); // windows-1251
+        let a = decode(bytes.clone()).unwrap();
+        assert_eq!(a, decode(bytes).unwrap());
+        assert!(a.encoding.is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn limits_and_special_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "0123456789").unwrap();
+        assert!(read("a.txt", &path, 10).is_ok());
+        let err = read("a.txt", &path, 9).unwrap_err();
+        assert_eq!(err.operation, Operation::Read);
+        assert!(
+            err.message.starts_with("10 bytes, over the limit of 9"),
+            "{err}"
+        );
+        let err = read("d", dir.path(), 100).unwrap_err();
+        assert!(
+            err.message.contains("not a regular file (a directory)"),
+            "{err}"
+        );
+        let err = read("zero", Path::new("/dev/zero"), 100).unwrap_err();
+        assert!(err.message.contains("a device"), "{err}");
     }
 }

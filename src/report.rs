@@ -50,10 +50,11 @@
 //!   },
 //!   "documents": [{
 //!     "path": "002.txt", "bytes_in": 3636, "bytes_out": 2091,
+//!     "encoding": "windows-1252",          // only for a file that was not UTF-8
 //!     "paragraphs": 15, "kept": 8,
 //!     "removed": [{
 //!       "paragraph": 2,                      // index in the document, from 0
-//!       "start": 288, "end": 344,            // byte span [start, end) in the input file
+//!       "start": 288, "end": 344,            // byte span [start, end) in the input text
 //!       "reason": { "kind": "boilerplate", "rule": "follow-prompt" }
 //!              | { "kind": "duplicate", "scope": "within" | "across" | "corpus",
 //!                  "fingerprint": "…16 hex…",
@@ -85,6 +86,10 @@
 //! corpus index (see [`crate::corpus`]) and are additions within version 2.
 //! Version 2 added the near-duplicate parameters, reasons, counts and
 //! `document_groups`; version 1 reports are version 2 reports without them.
+//!
+//! Offsets and sizes are in bytes of the text as UTF-8: of the file itself
+//! when it is UTF-8, of its decoded text when the document has an
+//! `encoding` (the cleaned copy is that text, in UTF-8).
 //!
 //! Slicing an input file with a removal's `start..end` gives exactly the
 //! paragraph that was removed; the spans of a document's removed paragraphs
@@ -316,7 +321,11 @@ impl Summary {
 pub struct DocumentReport {
     /// Relative name.
     pub path: String,
-    /// Size of the input.
+    /// The encoding the file was decoded from, when it was not UTF-8 (see
+    /// [`crate::read`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Size of the input, in bytes of its text as UTF-8.
     pub bytes_in: u64,
     /// Size of the cleaned version.
     pub bytes_out: u64,

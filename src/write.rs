@@ -10,8 +10,18 @@
 //! (`.NAME.dedupe-tmp-PID`) and renamed into place only when every file is
 //! written, so a destination is either the complete output of a run or not
 //! there at all. An existing destination is replaced only when asked
-//! (`--force`), and then only after the new one is complete. Files are
-//! written with the same atomic rename.
+//! (`--force`), and then only after the new one is complete. Files (the
+//! report) are written the same way: into `.NAME.dedupe-tmp-PID`, renamed
+//! into place by [`StagedFile::commit`]. A destination that exists and is
+//! not a regular file or directory (`/dev/null`, a named pipe) is written
+//! into directly: renaming over it would replace it.
+//!
+//! A run that is stopped (an error, Ctrl-C, SIGTERM) removes what it
+//! staged. One that is killed outright (SIGKILL, a power cut) cannot; the
+//! hidden leftovers of a run whose process is gone are removed by the next
+//! run that writes the same destination (on Linux, where `/proc` tells
+//! which processes are alive; elsewhere they are left, hidden, and never
+//! read as input).
 
 use crate::decide::Verdict;
 use crate::error::{Fatal, join_relative};
@@ -48,14 +58,15 @@ pub fn cleaned(text: &str, body_start: usize, spans: &[Span], verdicts: &[Verdic
     out
 }
 
-/// The white space from `at` to the end of its line, line break included.
+/// The white space from `at` to the end of its line, line break included:
+/// the first `\n`, `\r\n` or lone `\r`, as [`crate::segment`] ends lines.
 fn line_break_after(text: &str, at: usize) -> &str {
     let rest = &text[at..];
-    let end = rest
-        .find('\n')
-        .map(|i| i + 1)
-        .or_else(|| rest.find('\r').map(|i| i + 1))
-        .unwrap_or(rest.len());
+    let end = match rest.find(['\n', '\r']) {
+        Some(i) if rest[i..].starts_with("\r\n") => i + 2,
+        Some(i) => i + 1,
+        None => rest.len(),
+    };
     &rest[..end]
 }
 
@@ -79,6 +90,7 @@ impl Staging {
                 target.display()
             )));
         }
+        remove_stale(target);
         let dir = sibling(target, "dedupe-tmp");
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Fatal::io("remove stale", &dir, &e))?;
@@ -90,6 +102,12 @@ impl Staging {
             force,
             committed: false,
         })
+    }
+
+    /// Where the document named `name` will be once the output is in place
+    /// (for messages).
+    pub fn destination(&self, name: &str) -> PathBuf {
+        join_relative(&self.target, name)
     }
 
     /// Writes one cleaned document under its relative name.
@@ -144,19 +162,116 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Fatal> {
+    stage_file(path, write)?.commit()
+}
+
+/// A file written under a temporary name, renamed to its destination by
+/// [`StagedFile::commit`]. Dropped without a commit, it is removed.
+#[derive(Debug)]
+pub struct StagedFile {
+    /// `None` when the destination was written directly (see the module doc).
+    tmp: Option<PathBuf>,
+    path: PathBuf,
+}
+
+/// Writes what `write` produces to a temporary file beside `path`, synced
+/// to disk, ready to be renamed into place.
+pub fn stage_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<StagedFile, Fatal> {
+    let special = fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if special {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| Fatal::io("write", path, &e))?;
+        write(&mut file)
+            .and_then(|()| file.flush())
+            .map_err(|e| Fatal::io("write", path, &e))?;
+        return Ok(StagedFile {
+            tmp: None,
+            path: path.to_path_buf(),
+        });
+    }
+    remove_stale(path);
     let tmp = sibling(path, "dedupe-tmp");
-    let written = fs::File::create(&tmp).and_then(|mut file| {
-        write(&mut file)?;
-        file.flush()
+    // From here on, dropping `staged` removes the temporary file.
+    let staged = StagedFile {
+        tmp: Some(tmp.clone()),
+        path: path.to_path_buf(),
+    };
+    let written = fs::File::create(&tmp).and_then(|file| {
+        let mut out = io::BufWriter::new(file);
+        write(&mut out)?;
+        out.into_inner()?.sync_all()
     });
-    written.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Fatal::io("write", path, &e)
-    })?;
-    fs::rename(&tmp, path).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Fatal::io("write", path, &e)
-    })
+    written.map_err(|e| Fatal::io("write", path, &e))?;
+    Ok(staged)
+}
+
+impl StagedFile {
+    /// Moves the file into place.
+    pub fn commit(mut self) -> Result<(), Fatal> {
+        match self.tmp.take() {
+            Some(tmp) => fs::rename(&tmp, &self.path).map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                Fatal::io("write", &self.path, &e)
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if let Some(tmp) = &self.tmp {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Removes the leftovers beside `path` of runs that were killed before they
+/// could clean up: `.NAME.dedupe-tmp-PID` and `.NAME.dedupe-old-PID` whose
+/// process is gone. Best effort: what cannot be removed stays, hidden.
+fn remove_stale(path: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = ["dedupe-tmp-", "dedupe-old-"].iter().find_map(|tag| {
+            file_name
+                .strip_prefix(&format!(".{name}.{tag}"))
+                .and_then(|pid| pid.parse::<u32>().ok())
+        });
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && process_is_gone(pid)
+        {
+            let leftover = entry.path();
+            let _ = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                fs::remove_dir_all(&leftover)
+            } else {
+                fs::remove_file(&leftover)
+            };
+        }
+    }
+}
+
+/// Whether no process `pid` is running. Only Linux can tell (through
+/// `/proc`); elsewhere every process counts as running.
+fn process_is_gone(pid: u32) -> bool {
+    cfg!(target_os = "linux")
+        && Path::new("/proc/self").exists()
+        && !Path::new("/proc").join(pid.to_string()).exists()
 }
 
 /// `.NAME.TAG-PID` beside `path`: hidden, so a walk of the parent skips it.
@@ -203,6 +318,17 @@ mod tests {
         assert_eq!(clean("a\r\n\r\nb\r\n", &[Verdict::Kept, BP]), "a\r\n");
     }
 
+    /// Found by the `document` fuzz target: with a lone `\r` before a
+    /// removed last paragraph and a `\n` after it, the removed paragraph
+    /// was written out as the "line break" after the last kept one.
+    #[test]
+    fn mixed_line_endings_end_the_line_at_the_first_break() {
+        assert_eq!(clean("a\rb\rc\n", &[Verdict::Kept, BP, BP]), "a\r");
+        assert_eq!(clean("a\r\nb\n", &[Verdict::Kept, BP]), "a\r\n");
+        assert_eq!(clean("a \t\nb\rc", &[Verdict::Kept, BP, BP]), "a \t\n");
+        assert_eq!(clean("a\n\rb", &[Verdict::Kept, BP]), "a\n");
+    }
+
     #[test]
     fn all_removed_leaves_empty_and_bom_survives() {
         assert_eq!(clean("a\nb\n", &[BP, BP]), "");
@@ -238,5 +364,55 @@ mod tests {
         assert!(!target.join("a").exists());
         assert_eq!(fs::read(target.join("c.txt")).unwrap(), b"y");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn staged_files_appear_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        let staged = stage_file(&path, |out| out.write_all(b"{}")).unwrap();
+        assert!(!path.exists());
+        drop(staged);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "tmp removed");
+        let err = stage_file(&path, |_| Err(io::Error::other("disk full"))).unwrap_err();
+        assert!(err.to_string().contains("r.json: disk full"), "{err}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "tmp removed");
+        stage_file(&path, |out| out.write_all(b"{}"))
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"{}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leftovers_of_dead_runs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        // No process has a pid this large (the Linux maximum is 2^22).
+        let dead = dir.path().join(".out.dedupe-tmp-99999999");
+        let old = dir.path().join(".out.dedupe-old-99999999");
+        let alive = dir.path().join(format!(".out.dedupe-tmp-{}", 1));
+        let other = dir.path().join(".other.dedupe-tmp-99999999");
+        for d in [&dead, &old, &alive, &other] {
+            fs::create_dir_all(d.join("sub")).unwrap();
+        }
+        let s = Staging::create(&target, false).unwrap();
+        assert!(!dead.exists() && !old.exists());
+        assert!(
+            alive.exists() && other.exists(),
+            "only this output's dead runs"
+        );
+        drop(s);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_written_into() {
+        stage_file(Path::new("/dev/null"), |out| out.write_all(b"x"))
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert!(Path::new("/dev/null").exists());
     }
 }

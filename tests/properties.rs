@@ -1,8 +1,16 @@
 //! Property tests over generated corpora: the decision does not depend on
-//! the number of threads, and near-duplicate findings are well formed.
+//! the number of threads, near-duplicate findings are well formed, and the
+//! invariants of DESIGN.md hold for documents in any paragraph style, line
+//! ending and encoding.
 
-use dedupe::config::{Config, ReportTarget};
+use dedupe::config::{Config, Mode, ReportTarget};
+use dedupe::fingerprint::normalize;
+use dedupe::read::decode;
+use dedupe::report::excerpt;
+use dedupe::segment::segment;
 use proptest::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -19,6 +27,7 @@ const SENTENCES: &[&str] = &[
     "The festival will return next summer with a larger stage and more local acts.",
     "Share this article",
     "Subscribe to our newsletter",
+    "The café on the square reopened with a new menu and longer hours.",
 ];
 
 /// A document: a list of paragraphs, each a list of sentence indices, with
@@ -95,5 +104,198 @@ proptest! {
                 prop_assert!(!removed_there, "{} names a removed paragraph", r);
             }
         }
+    }
+}
+
+/// How a document is laid out on disk.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    /// What separates paragraphs, in turn (several: mixed line endings).
+    separators: &'static [&'static str],
+    /// A UTF-8 byte-order mark first.
+    bom: bool,
+    /// Written in windows-1252 rather than UTF-8.
+    legacy: bool,
+}
+
+fn layout() -> impl Strategy<Value = Layout> {
+    (
+        prop::sample::select(vec![
+            &["\n\n"][..],
+            &["\n"],
+            &["\r\n\r\n"],
+            &["\r\n"],
+            &["\r"],
+            &["\n \n\t\n"],
+            &["\r", "\n"],
+            &["\r\n", "\r", "\n\n", "\r\r"],
+        ]),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(separators, bom, legacy)| Layout {
+            separators,
+            bom: bom && !legacy,
+            legacy,
+        })
+}
+
+fn render_as(doc: &[(Vec<usize>, Option<usize>)], layout: Layout) -> Vec<u8> {
+    let paragraphs: Vec<String> = render(doc)
+        .split("\n\n")
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut text = String::new();
+    for (i, p) in paragraphs.iter().enumerate() {
+        text.push_str(p);
+        text.push_str(layout.separators[i % layout.separators.len()]);
+    }
+    if layout.legacy {
+        // Every character of SENTENCES is in windows-1252.
+        text.chars()
+            .map(|c| match c {
+                'é' => 0xE9,
+                c => u8::try_from(c).expect("ASCII or é"),
+            })
+            .collect()
+    } else if layout.bom {
+        [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat()
+    } else {
+        text.into_bytes()
+    }
+}
+
+/// Cleans `input` into `out` with `threads`; returns the report.
+fn clean(input: &Path, out: &Path, threads: usize) -> Vec<u8> {
+    let mut config = Config::new(vec![input.to_path_buf()]);
+    config.mode = Mode::Clean;
+    config.output = Some(out.to_path_buf());
+    config.report = ReportTarget::Stdout;
+    config.threads = threads;
+    config.quiet = true;
+    let (mut report, mut err) = (Vec::new(), Vec::new());
+    let status = dedupe::run(&config, &mut report, &mut err).expect("the run succeeds");
+    assert_eq!(status, dedupe::ExitStatus::Success);
+    report
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn span<'a>(text: &'a str, at: &Value) -> &'a str {
+    &text[at["start"].as_u64().unwrap() as usize..at["end"].as_u64().unwrap() as usize]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// DESIGN.md's invariants: inputs unchanged; one verdict per paragraph;
+    /// spans that slice out what the report says, into the decoded text; the
+    /// cleaned copy is the kept paragraphs in order, nothing else but white
+    /// space; every duplicate names an earlier copy that was kept; output
+    /// identical for 1 and 3 threads; a second run removes nothing more.
+    #[test]
+    fn the_invariants_hold_in_every_layout(
+        docs in prop::collection::vec((document(), layout()), 1..10)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        fs::create_dir(&input).unwrap();
+        for (i, (doc, layout)) in docs.iter().enumerate() {
+            fs::write(input.join(format!("{i:03}.txt")), render_as(doc, *layout)).unwrap();
+        }
+        let before = files(&input);
+        let report_bytes = clean(&input, &dir.path().join("out"), 1);
+        prop_assert_eq!(&files(&input), &before);
+        let out = files(&dir.path().join("out"));
+
+        let report: Value = serde_json::from_slice(&report_bytes).unwrap();
+        let entries = report["documents"].as_array().unwrap();
+        prop_assert_eq!(entries.len(), docs.len());
+        let texts: BTreeMap<&str, dedupe::read::Text> = entries
+            .iter()
+            .map(|d| {
+                let path = d["path"].as_str().unwrap();
+                (path, decode(before[path].clone()).unwrap())
+            })
+            .collect();
+        let removed_at = |path: &str, para: u64| {
+            entries
+                .iter()
+                .find(|d| d["path"] == path)
+                .unwrap()["removed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["paragraph"] == para)
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            let path = entry["path"].as_str().unwrap();
+            let t = &texts[path];
+            // An encoding is recorded exactly for the files that are not UTF-8.
+            prop_assert_eq!(
+                entry.get("encoding").is_some(),
+                std::str::from_utf8(&before[path]).is_err()
+            );
+            let spans = segment(&t.text, t.body_start);
+            let removed = entry["removed"].as_array().unwrap();
+            prop_assert_eq!(entry["paragraphs"].as_u64().unwrap() as usize, spans.len());
+            prop_assert_eq!(
+                entry["kept"].as_u64().unwrap() as usize + removed.len(),
+                spans.len()
+            );
+            for r in removed {
+                let p = r["paragraph"].as_u64().unwrap() as usize;
+                let text = span(&t.text, r);
+                prop_assert_eq!(text, spans[p].of(&t.text));
+                prop_assert_eq!(excerpt(text), r["excerpt"].as_str().unwrap());
+                if r["reason"]["kind"] == "duplicate" {
+                    let of = &r["reason"]["of"];
+                    let of_path = of["path"].as_str().unwrap();
+                    let j = entries.iter().position(|d| d["path"] == of_path).unwrap();
+                    let of_para = of["paragraph"].as_u64().unwrap();
+                    prop_assert!((j, of_para) < (i, p as u64), "{} names a later copy", r);
+                    prop_assert!(!removed_at(of_path, of_para), "{} names a removed copy", r);
+                    prop_assert_eq!(normalize(span(&texts[of_path].text, of)), normalize(text));
+                }
+            }
+            // The cleaned copy: the kept paragraphs, in order, with only
+            // white space (and a byte-order mark) around them.
+            let cleaned = String::from_utf8(out[path].clone()).unwrap();
+            let mut rest = cleaned.strip_prefix('\u{feff}').unwrap_or(&cleaned);
+            for (p, s) in spans.iter().enumerate() {
+                if removed.iter().any(|r| r["paragraph"] == p) {
+                    continue;
+                }
+                let kept = s.of(&t.text);
+                let at = rest.find(kept).expect("a kept paragraph is in the cleaned copy");
+                prop_assert!(rest[..at].trim().is_empty(), "{:?} is not white space", &rest[..at]);
+                rest = &rest[at + kept.len()..];
+            }
+            prop_assert!(rest.trim().is_empty(), "{:?} after the last kept paragraph", rest);
+        }
+
+        // Deterministic: the same bytes with three threads.
+        prop_assert_eq!(&report_bytes, &clean(&input, &dir.path().join("out3"), 3));
+        prop_assert_eq!(&out, &files(&dir.path().join("out3")));
+
+        // Idempotent: cleaning the output again removes nothing.
+        let again: Value = serde_json::from_slice(
+            &clean(&dir.path().join("out"), &dir.path().join("twice"), 1),
+        )
+        .unwrap();
+        prop_assert_eq!(&again["summary"]["kept"], &again["summary"]["paragraphs"], "{}", again["summary"]);
+        prop_assert_eq!(&files(&dir.path().join("twice")), &out);
     }
 }

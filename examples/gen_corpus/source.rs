@@ -45,7 +45,7 @@ pub fn learn(dirs: &[PathBuf], stripper: &Stripper) -> Result<Model, String> {
         for path in paths {
             let rel = path.strip_prefix(dir).unwrap_or(&path);
             let name = rel.to_string_lossy().replace('\\', "/");
-            let text = dedupe::read::read(&name, &path)
+            let text = dedupe::read::read(&name, &path, dedupe::read::DEFAULT_MAX_FILE_SIZE)
                 .map_err(|e| format!("cannot learn from {}: {e}", path.display()))?;
             hasher.update(name.as_bytes());
             hasher.update(text.text.as_bytes());

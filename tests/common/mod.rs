@@ -2,6 +2,8 @@
 //! binary run on them.
 #![allow(dead_code)]
 
+pub mod corpus;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
