@@ -379,8 +379,8 @@ struct CommonArgs {
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..))]
     repeat_min_docs: u32,
 
-    /// Skip files larger than this, with an error (bytes, or with a suffix:
-    /// K, M, G for KiB, MiB, GiB).
+    /// Skip files, and JSONL lines, larger than this, with an error (bytes,
+    /// or with a suffix: K, M, G for KiB, MiB, GiB).
     #[arg(long, value_name = "N", default_value = "256M", value_parser = size)]
     max_file_size: u64,
 }
@@ -636,6 +636,7 @@ fn common_config(paths: Vec<PathBuf>, common: CommonArgs) -> Config {
     config.fields = jsonl::Fields {
         id: common.id_field,
         text: common.text_field,
+        max_line: common.max_file_size,
     };
     config.against = common.against;
     config.disabled_rules = common.disable_rule;

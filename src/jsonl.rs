@@ -56,6 +56,9 @@ pub struct Fields {
     pub id: String,
     /// The document's text (`text`).
     pub text: String,
+    /// The longest line taken as a document, in bytes (`--max-file-size`):
+    /// a longer line is skipped with an error, without being held.
+    pub max_line: u64,
 }
 
 impl Default for Fields {
@@ -63,6 +66,7 @@ impl Default for Fields {
         Fields {
             id: "id".to_string(),
             text: "text".to_string(),
+            max_line: crate::read::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -167,11 +171,21 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
     let mut number = 0u64;
     loop {
         line.clear();
-        let read = reader.read_until(b'\n', &mut line).map_err(cannot)?;
+        let (read, whole) = read_line(&mut reader, &mut line, fields.max_line).map_err(cannot)?;
         if read == 0 {
             break;
         }
         number += 1;
+        if !whole {
+            // Too long to hold: skipped unread, and not copied.
+            let message = format!(
+                "line of {read} bytes is over the limit of {} bytes (--max-file-size), skipped",
+                fields.max_line
+            );
+            found.push((offset, 0, number, Err(message)));
+            offset += if spool.is_some() { 0 } else { read };
+            continue;
+        }
         if let Some(spool) = &mut spool {
             spool.write_all(&line).map_err(|e| spool_error(input, e))?;
         }
@@ -179,7 +193,7 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
         if !body.iter().all(u8::is_ascii_whitespace) {
             found.push((offset, body.len(), number, identify(body, fields)));
         }
-        offset += read as u64;
+        offset += read;
     }
     let file = match spool {
         Some(spool) => {
@@ -212,6 +226,37 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
             }
         })
         .collect())
+}
+
+/// Reads one line, its line break included, into `line` when it has at
+/// most `max` bytes; a longer one is consumed without being kept. Gives the
+/// bytes consumed and whether the line was kept.
+fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, max: u64) -> io::Result<(u64, bool)> {
+    let mut read = 0u64;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let (take, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if read + (take as u64) <= max.saturating_add(1) {
+            line.extend_from_slice(&buf[..take]);
+        }
+        read += take as u64;
+        reader.consume(take);
+        if done {
+            break;
+        }
+    }
+    let body = read - u64::from(line.ends_with(b"\n"));
+    Ok((read, read == line.len() as u64 && body <= max))
 }
 
 fn temp(input: &Path) -> Result<File, Fatal> {
@@ -455,6 +500,7 @@ mod tests {
         let custom = Fields {
             id: "doc_id".into(),
             text: "body".into(),
+            ..Fields::default()
         };
         assert_eq!(
             identify(br#"{"doc_id":"d","body":"t"}"#, &custom).unwrap(),
@@ -488,6 +534,45 @@ mod tests {
             let err = entries[2].as_ref().unwrap_err();
             assert_eq!(err.path, "c:4");
         }
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_skipped_unheld() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("{{\"id\":\"big\",\"text\":\"{}\"}}", "x".repeat(200));
+        let lines = format!(
+            "{{\"id\":\"a\",\"text\":\"one\"}}\n{long}\n{{\"id\":\"c\",\"text\":\"three\"}}"
+        );
+        let plain = dir.path().join("c.jsonl");
+        std::fs::write(&plain, &lines).unwrap();
+        let gz = dir.path().join("c.jsonl.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(lines.as_bytes()).unwrap();
+        std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+        let fields = Fields {
+            max_line: 100,
+            ..Fields::default()
+        };
+        for input in [plain, gz] {
+            let entries = scan(&input, "c", &fields).unwrap();
+            assert_eq!(entries.len(), 3);
+            let err = entries[1].as_ref().unwrap_err();
+            assert_eq!(err.path, "c:2");
+            assert!(
+                err.message.contains("over the limit of 100 bytes"),
+                "{}",
+                err.message
+            );
+            let c = entries[2].as_ref().unwrap();
+            let line = c.record.as_ref().unwrap().read_line().unwrap();
+            assert_eq!(text_of(&line, &fields).unwrap(), "three");
+        }
+        // The limit is on the line without its break.
+        let mut exact = BufReader::new(&b"abc\nd"[..]);
+        let mut line = Vec::new();
+        assert_eq!(read_line(&mut exact, &mut line, 3).unwrap(), (4, true));
+        line.clear();
+        assert_eq!(read_line(&mut exact, &mut line, 0).unwrap(), (1, false));
     }
 
     #[test]
