@@ -18,7 +18,7 @@ cargo build --release --locked --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-"${CARGO_TARGET_DIR:-target}/release/dedupe" check "$news/bbc" --report "$work/bbc.json" -q "$@" || status=$?
+"${CARGO_TARGET_DIR:-target}/release/dedupe" check "$news/bbc" --report "$work/bbc.json" -q "$@" > /dev/null || status=$?
 # 1 means findings, which a corpus with duplicates has.
 [ "$status" -le 1 ] || exit "$status"
 python3 - "$work/bbc.json" "$news/bbc-duplicates" <<'PY'
