@@ -492,6 +492,7 @@ impl Builder {
     /// Writes the index to `path` under a temporary name, syncs it and
     /// renames it into place.
     pub fn write(self, path: &Path) -> Result<(), Fatal> {
+        refuse_special(path)?;
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -576,6 +577,19 @@ impl Builder {
         }
         debug_assert_eq!(w.at, layout.end);
         w.out.flush()
+    }
+}
+
+/// Refuses a destination that exists and is not a regular file (a device
+/// such as `/dev/null`, a pipe, a directory): renaming a new file over it
+/// would replace it.
+pub(crate) fn refuse_special(path: &Path) -> Result<(), Fatal> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(Fatal::new(format!(
+            "cannot write {}: it exists and is not a regular file",
+            path.display()
+        ))),
+        _ => Ok(()),
     }
 }
 

@@ -383,6 +383,7 @@ impl Sink {
     /// Prepares to write `target`, compressed as its name says. Fails if it
     /// exists and `force` is off.
     pub fn create(target: &Path, force: bool) -> Result<Sink, Fatal> {
+        crate::corpus::refuse_special(target)?;
         if target.exists() && !force {
             return Err(Fatal::new(format!(
                 "output {} already exists; use --force to replace it, or -o to choose another",
@@ -573,6 +574,22 @@ mod tests {
         assert_eq!(read_line(&mut exact, &mut line, 3).unwrap(), (4, true));
         line.clear();
         assert_eq!(read_line(&mut exact, &mut line, 0).unwrap(), (1, false));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_never_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let null = Path::new("/dev/null");
+        let is_device = || std::fs::metadata(null).is_ok_and(|m| m.file_type().is_char_device());
+        if !is_device() {
+            return;
+        }
+        let err = Sink::create(null, true).unwrap_err().to_string();
+        assert!(err.contains("is not a regular file"), "{err}");
+        let builder = crate::corpus::Builder::new(crate::corpus::Parameters::current(5, true));
+        assert!(builder.write(null).is_err());
+        assert!(is_device());
     }
 
     #[test]

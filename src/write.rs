@@ -409,10 +409,16 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn special_files_are_written_into() {
-        stage_file(Path::new("/dev/null"), |out| out.write_all(b"x"))
+        use std::os::unix::fs::FileTypeExt;
+        let null = Path::new("/dev/null");
+        let is_device = || fs::metadata(null).is_ok_and(|m| m.file_type().is_char_device());
+        if !is_device() {
+            return; // nothing to check on a system without the device
+        }
+        stage_file(null, |out| out.write_all(b"x"))
             .unwrap()
             .commit()
             .unwrap();
-        assert!(Path::new("/dev/null").exists());
+        assert!(is_device(), "/dev/null is still the device");
     }
 }
