@@ -884,18 +884,31 @@ fn finish(
         };
         html::Entry::new(&document, wanted.html)
     });
-    if !wanted.entry {
-        return Ok(Finished {
-            index,
-            bytes_in: doc.bytes,
-            bytes_out,
-            line,
-            attributes,
-            findings,
-            json: None,
-            html,
-        });
-    }
+    let json = wanted
+        .entry
+        .then(|| report_entry(index, text, docs, verdicts, bytes_out, wanted.corpus).to_json());
+    Ok(Finished {
+        index,
+        bytes_in: doc.bytes,
+        bytes_out,
+        line,
+        attributes,
+        findings,
+        json,
+        html,
+    })
+}
+
+/// The JSON report's entry for a decided document.
+fn report_entry(
+    index: usize,
+    text: &str,
+    docs: &[Analysis],
+    verdicts: &[Verdict],
+    bytes_out: u64,
+    corpus: Option<&corpus::Index>,
+) -> DocumentReport {
+    let doc = &docs[index];
     let scope = |of: Location| {
         if of.doc == index {
             Scope::Within
@@ -928,12 +941,12 @@ fn finish(
                 Verdict::CorpusDuplicate(number) => Reason::Duplicate {
                     scope: Scope::Corpus,
                     fingerprint: fingerprint_of(docs, Location { doc: index, para }),
-                    of: corpus_ref(wanted.corpus, number),
+                    of: corpus_ref(corpus, number),
                 },
                 Verdict::CorpusNearDuplicate { of, similarity } => Reason::NearDuplicate {
                     scope: Scope::Corpus,
                     similarity: report::rounded(f64::from(similarity)),
-                    of: corpus_ref(wanted.corpus, of),
+                    of: corpus_ref(corpus, of),
                 },
             };
             Some(Removal {
@@ -945,7 +958,7 @@ fn finish(
             })
         })
         .collect();
-    let entry = DocumentReport {
+    DocumentReport {
         path: doc.source.name.clone(),
         encoding: doc.encoding.map(read::encoding_name),
         bytes_in: doc.bytes,
@@ -953,17 +966,7 @@ fn finish(
         paragraphs: doc.spans.len(),
         kept: verdicts.iter().filter(|v| **v == Verdict::Kept).count(),
         removed,
-    };
-    Ok(Finished {
-        index,
-        bytes_in: doc.bytes,
-        bytes_out,
-        line,
-        attributes,
-        findings,
-        json: Some(entry.to_json()),
-        html,
-    })
+    }
 }
 
 /// The gate's findings in a decided document: one per removed paragraph.
