@@ -102,18 +102,100 @@ struct Analysis {
     body_start: usize,
     /// The encoding the file was decoded from; `None` for UTF-8.
     encoding: Option<&'static encoding_rs::Encoding>,
-    spans: Vec<Span>,
-    candidates: Vec<Candidate>,
-    /// Distinct shingles of each paragraph that is not boilerplate (all 0
-    /// when near-duplicates are off: exact matching needs no shingles).
-    shingle_counts: Vec<u32>,
-    /// Whether each paragraph is shaped like page furniture rather than
-    /// prose ([`strip::is_template_shaped`]), for the `repeated-block`
-    /// signal.
-    template_shaped: Vec<bool>,
+    paragraphs: Box<[Para]>,
     /// MinHash signature of the document's shingles, when documents are
     /// compared.
     signature: Option<Signature>,
+}
+
+impl Analysis {
+    fn span(&self, para: usize) -> Span {
+        self.paragraphs[para].span()
+    }
+
+    fn spans(&self) -> Vec<Span> {
+        self.paragraphs.iter().map(Para::span).collect()
+    }
+}
+
+/// What the first pass keeps of one paragraph, in 24 bytes: a gigabyte of
+/// news has about five million paragraphs, and this is held for each until
+/// the end of the run.
+#[derive(Debug, Clone, Copy)]
+struct Para {
+    /// Its span in the decoded text (documents are under 4 GiB).
+    start: u32,
+    end: u32,
+    /// Fingerprint of its normalised text; 0 for boilerplate.
+    fingerprint: u64,
+    /// Distinct shingles, for a paragraph that is not boilerplate (0 when
+    /// near-duplicates are off: exact matching needs no shingles).
+    shingles: u32,
+    /// 0 for text; for boilerplate, 1 + the rule's index in [`RuleNames`].
+    rule: u16,
+    /// Whether it is shaped like page furniture rather than prose
+    /// ([`strip::is_template_shaped`]), for the `repeated-block` signal.
+    template_shaped: bool,
+}
+
+impl Para {
+    fn span(&self) -> Span {
+        Span {
+            start: self.start as usize,
+            end: self.end as usize,
+        }
+    }
+
+    fn is_text(&self) -> bool {
+        self.rule == 0
+    }
+
+    fn candidate(&self, names: &RuleNames) -> Candidate {
+        match self.rule {
+            0 => Candidate::Text(self.fingerprint),
+            rule => Candidate::Boilerplate(names.0[usize::from(rule) - 1]),
+        }
+    }
+}
+
+/// The names of the rules and signals of a run, so that a paragraph's
+/// record holds a number rather than a name.
+struct RuleNames(Vec<&'static str>);
+
+impl RuleNames {
+    fn new(stripper: &Stripper) -> RuleNames {
+        let mut names = stripper.rule_names();
+        if !names.contains(&strip::REPEATED_BLOCK) {
+            names.push(strip::REPEATED_BLOCK);
+        }
+        RuleNames(names)
+    }
+
+    /// The record's number for a rule name (see [`Para::rule`]).
+    fn number(&self, name: &str) -> u16 {
+        let at = self.0.iter().position(|&n| n == name);
+        // Every name a stripper gives is among its rule names.
+        let at = at.unwrap_or_else(|| unreachable!("rule {name} is not among the run's rules"));
+        at as u16 + 1
+    }
+}
+
+/// A decided document of the second pass: its index, text, JSONL line and
+/// verdicts.
+type Decided = (usize, String, Option<Vec<u8>>, Vec<Verdict>);
+
+/// The finishing of one chunk of the second pass: on a thread of its own
+/// while the next chunk is decided, or done.
+enum Pending<'scope> {
+    Thread(std::thread::ScopedJoinHandle<'scope, Vec<Result<Finished, Fatal>>>),
+    Done(Vec<Result<Finished, Fatal>>),
+}
+
+/// What a worker thread made, or an error if it panicked.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> Result<T, Fatal> {
+    handle
+        .join()
+        .map_err(|_| Fatal::new("a worker thread panicked"))
 }
 
 /// A document of the current chunk, read again for the second pass.
@@ -154,6 +236,7 @@ pub fn run_with_progress(
         !config.no_strip,
         user_rules.as_ref(),
     )?;
+    let names = RuleNames::new(&stripper);
     check_output_paths(config)?;
     let corpus = match &config.against {
         Some(path) => {
@@ -217,7 +300,7 @@ pub fn run_with_progress(
                 let analysis = match interrupt::requested() {
                     // Stopping: the result is thrown away below.
                     Some(_) => Err(FileError::new("", Operation::Read, "interrupted")),
-                    None => entry.and_then(|source| analyze(source, &stripper, config)),
+                    None => entry.and_then(|source| analyze(source, &stripper, &names, config)),
                 };
                 progress.advance(1);
                 analysis
@@ -244,10 +327,7 @@ pub fn run_with_progress(
         doc.signature = None;
     }
     if stripper.signal(strip::REPEATED_BLOCK) {
-        mark_repeated_blocks(&mut docs, &doc_matches, config.repeat_min_documents);
-    }
-    for doc in &mut docs {
-        doc.template_shaped = Vec::new();
+        mark_repeated_blocks(&mut docs, &doc_matches, config.repeat_min_documents, &names);
     }
     progress.advance(docs.len() as u64);
     phases.end(stderr);
@@ -260,8 +340,8 @@ pub fn run_with_progress(
     // Every paragraph that is not boilerplate may be a first copy.
     let texts = docs
         .iter()
-        .flat_map(|d| &d.candidates)
-        .filter(|c| matches!(c, Candidate::Text(_)))
+        .flat_map(|d| d.paragraphs.iter())
+        .filter(|p| p.is_text())
         .count();
     let mut decider = Decider::with_capacity(near, texts);
     if let Some(corpus) = &corpus {
@@ -308,47 +388,9 @@ pub fn run_with_progress(
     let overlap = pool.current_num_threads() > 1;
     let chunks = &chunks;
     phases.start(Phase::Decide, docs.len());
-    std::thread::scope(|scope| -> Result<(), Fatal> {
-        let start = |k: usize| scope.spawn(move || prepare_chunk(chunks[k]));
-        let mut next = (overlap && !chunks.is_empty()).then(|| start(0));
-        for (k, &chunk) in chunks.iter().enumerate() {
-            interrupt::check(&not_written(config, tally.summary.documents, total))?;
-            let prepared = match next.take() {
-                Some(handle) => handle
-                    .join()
-                    .map_err(|_| Fatal::new("a worker thread panicked"))?,
-                None => prepare_chunk(chunk),
-            };
-            next = (overlap && k + 1 < chunks.len()).then(|| start(k + 1));
-            let mut ready = Vec::with_capacity(chunk.len());
-            for (&i, result) in chunk.iter().zip(prepared) {
-                match result {
-                    Ok(doc) => {
-                        let Prepared {
-                            text,
-                            line,
-                            shingles,
-                        } = doc;
-                        let candidates = &docs[i].candidates;
-                        let verdicts = match doc_matches[i] {
-                            Some(m) if config.drop_duplicate_documents => {
-                                Decider::drop_document(candidates, m.of, m.similarity as f32)
-                            }
-                            _ => decider.decide(i, candidates, &shingles, &mut |at| {
-                                read_shingles(&docs, at, config)
-                            }),
-                        };
-                        tally.add(i, &verdicts);
-                        if let Some(builder) = &mut builder {
-                            add_to_index(builder, &docs[i], &verdicts, &shingles);
-                        }
-                        ready.push((i, text, line, verdicts));
-                    }
-                    Err(err) => errors.push(err),
-                }
-            }
-            let want_html = html_spool.want();
-            let finished: Vec<Result<Finished, Fatal>> = pool.install(|| {
+    let finish_chunk =
+        |ready: Vec<Decided>, want_html: html::Want| -> Vec<Result<Finished, Fatal>> {
+            pool.install(|| {
                 ready
                     .into_par_iter()
                     .map(|(i, text, line, verdicts)| {
@@ -365,7 +407,61 @@ pub fn run_with_progress(
                         finish(i, &text, &docs, &verdicts, &wanted)
                     })
                     .collect()
-            });
+            })
+        };
+    std::thread::scope(|scope| -> Result<(), Fatal> {
+        let start = |k: usize| scope.spawn(move || prepare_chunk(chunks[k]));
+        let mut next = (overlap && !chunks.is_empty()).then(|| start(0));
+        // Chunk k is decided while the workers read chunk k + 1 and write
+        // chunk k - 1; what chunk k - 1 made is then taken in input order.
+        let mut finishing: Option<Pending> = None;
+        for k in 0..=chunks.len() {
+            interrupt::check(&not_written(config, tally.summary.documents, total))?;
+            let mut ready = Vec::new();
+            if let Some(&chunk) = chunks.get(k) {
+                let prepared = match next.take() {
+                    Some(handle) => joined(handle)?,
+                    None => prepare_chunk(chunk),
+                };
+                next = (overlap && k + 1 < chunks.len()).then(|| start(k + 1));
+                ready.reserve(chunk.len());
+                for (&i, result) in chunk.iter().zip(prepared) {
+                    match result {
+                        Ok(doc) => {
+                            let Prepared {
+                                text,
+                                line,
+                                shingles,
+                            } = doc;
+                            let candidates: Vec<Candidate> = docs[i]
+                                .paragraphs
+                                .iter()
+                                .map(|p| p.candidate(&names))
+                                .collect();
+                            let verdicts = match doc_matches[i] {
+                                Some(m) if config.drop_duplicate_documents => {
+                                    Decider::drop_document(&candidates, m.of, m.similarity as f32)
+                                }
+                                _ => decider.decide(i, &candidates, &shingles, &mut |at| {
+                                    read_shingles(&docs, at, config)
+                                }),
+                            };
+                            tally.add(i, &verdicts);
+                            if let Some(builder) = &mut builder {
+                                add_to_index(builder, &docs[i], &verdicts, &shingles);
+                            }
+                            ready.push((i, text, line, verdicts));
+                        }
+                        Err(err) => errors.push(err),
+                    }
+                }
+            }
+            let finished = match finishing.take() {
+                Some(Pending::Thread(handle)) => joined(handle)?,
+                Some(Pending::Done(finished)) => finished,
+                None => Vec::new(),
+            };
+            let count = finished.len();
             for result in finished {
                 let mut doc = result?;
                 tally.finished(&doc);
@@ -389,10 +485,23 @@ pub fn run_with_progress(
                     })?;
                 }
             }
-            progress.advance(chunk.len() as u64);
+            progress.advance(count as u64);
+            if k < chunks.len() {
+                // Whether the HTML report still takes text depends on what
+                // the chunks before took.
+                let want_html = html_spool.want();
+                let finish_chunk = &finish_chunk;
+                finishing = Some(match overlap {
+                    true => Pending::Thread(scope.spawn(move || finish_chunk(ready, want_html))),
+                    false => Pending::Done(finish_chunk(ready, want_html)),
+                });
+            }
         }
         Ok(())
     })?;
+    // The decision's tables are the largest thing in memory; the report is
+    // built without them.
+    drop(decider);
     phases.end(stderr);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     for err in &errors {
@@ -571,8 +680,20 @@ fn check_parameters(config: &Config) -> Result<(), Fatal> {
 }
 
 /// First pass, one document: read, segment, strip, fingerprint.
-fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analysis, FileError> {
+fn analyze(
+    source: Source,
+    stripper: &Stripper,
+    names: &RuleNames,
+    config: &Config,
+) -> Result<Analysis, FileError> {
     let (text, _) = read_document(&source, config)?;
+    if u32::try_from(text.text.len()).is_err() {
+        return Err(FileError::new(
+            source.name.clone(),
+            Operation::Read,
+            "a document of 4 GiB or more, skipped",
+        ));
+    }
     let spans = segment::segment(&text.text, text.body_start);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.of(&text.text)).collect();
     let normalized: Vec<String> = paragraphs
@@ -580,40 +701,41 @@ fn analyze(source: Source, stripper: &Stripper, config: &Config) -> Result<Analy
         .map(|p| fingerprint::normalize(p))
         .collect();
     let stripped = stripper.strip_normalized(&paragraphs, &normalized);
-    let mut candidates = Vec::with_capacity(paragraphs.len());
-    let mut shingle_counts = Vec::with_capacity(paragraphs.len());
-    let template_shaped = paragraphs
-        .iter()
-        .map(|p| strip::is_template_shaped(p))
-        .collect();
     let mut sketch = Sketch::default();
     let mut shingles = fingerprint::Shingles::default();
-    for (normalized, rule) in normalized.iter().zip(stripped) {
+    let mut records = Vec::with_capacity(paragraphs.len());
+    for (((span, paragraph), normalized), rule) in
+        spans.iter().zip(&paragraphs).zip(&normalized).zip(stripped)
+    {
+        let mut record = Para {
+            // The text is under 4 GiB (checked above).
+            start: span.start as u32,
+            end: span.end as u32,
+            fingerprint: 0,
+            shingles: 0,
+            rule: 0,
+            template_shaped: strip::is_template_shaped(paragraph),
+        };
         match rule {
-            Some(rule) => {
-                candidates.push(Candidate::Boilerplate(rule));
-                shingle_counts.push(0);
-            }
+            Some(rule) => record.rule = names.number(rule),
             None => {
-                candidates.push(Candidate::Text(fingerprint::hash(normalized)));
+                record.fingerprint = fingerprint::hash(normalized);
                 // Exact matching needs no shingles.
                 if config.near_duplicates {
                     fingerprint::shingles(normalized, config.shingle_width, &mut shingles);
                     sketch.add(&shingles.hashes);
+                    record.shingles = shingles.len() as u32;
                 }
-                shingle_counts.push(shingles.len() as u32);
             }
         }
+        records.push(record);
     }
     Ok(Analysis {
         bytes: text.text.len() as u64,
         checksum: xxh3_64(text.text.as_bytes()),
         body_start: text.body_start,
         encoding: text.encoding,
-        spans,
-        candidates,
-        shingle_counts,
-        template_shaped,
+        paragraphs: records.into_boxed_slice(),
         signature: config.near_duplicates.then(|| sketch.finish()),
         source,
     })
@@ -631,14 +753,15 @@ fn mark_repeated_blocks(
     docs: &mut [Analysis],
     doc_matches: &[Option<DocumentMatch>],
     min_documents: usize,
+    names: &RuleNames,
 ) {
     // (fingerprint, document or group) pairs, each pair once.
     let mut pairs: Vec<(u64, usize)> = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
         let group = doc_matches[i].map_or(i, |m| m.kept);
-        for (c, &shaped) in doc.candidates.iter().zip(&doc.template_shaped) {
-            if let (Candidate::Text(hash), true) = (*c, shaped) {
-                pairs.push((hash, group));
+        for p in doc.paragraphs.iter() {
+            if p.is_text() && p.template_shaped {
+                pairs.push((p.fingerprint, group));
             }
         }
     }
@@ -648,14 +771,18 @@ fn mark_repeated_blocks(
     for (hash, _) in pairs {
         *seen_in.entry(hash).or_default() += 1;
     }
+    let repeated = names.number(strip::REPEATED_BLOCK);
     for doc in docs.iter_mut() {
-        for (c, &shaped) in doc.candidates.iter_mut().zip(&doc.template_shaped) {
-            if let (Candidate::Text(hash), true) = (*c, shaped)
+        for p in doc.paragraphs.iter_mut() {
+            if p.is_text()
+                && p.template_shaped
                 && seen_in
-                    .get(&hash)
+                    .get(&p.fingerprint)
                     .is_some_and(|&n| n >= min_documents.max(2))
             {
-                *c = Candidate::Boilerplate(strip::REPEATED_BLOCK);
+                p.rule = repeated;
+                p.fingerprint = 0;
+                p.shingles = 0;
             }
         }
     }
@@ -670,13 +797,11 @@ fn prepare(
 ) -> Result<Prepared, FileError> {
     let (text, line) = read_again(doc, config)?;
     let dropped = doc_match.is_some() && config.drop_duplicate_documents;
-    let mut shingles = vec![fingerprint::Shingles::default(); doc.spans.len()];
+    let mut shingles = vec![fingerprint::Shingles::default(); doc.paragraphs.len()];
     if config.near_duplicates && !dropped {
-        for (para, out) in shingles.iter_mut().enumerate() {
-            let wanted = matches!(doc.candidates[para], Candidate::Text(_))
-                && doc.shingle_counts[para] as usize >= config.min_shingles.max(1);
-            if wanted {
-                shingle_paragraph(&text, doc.spans[para], config, out);
+        for (p, out) in doc.paragraphs.iter().zip(shingles.iter_mut()) {
+            if p.is_text() && p.shingles as usize >= config.min_shingles.max(1) {
+                shingle_paragraph(&text, p.span(), config, out);
             }
         }
     }
@@ -696,7 +821,7 @@ fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
         return Vec::new();
     };
     let mut shingles = fingerprint::Shingles::default();
-    shingle_paragraph(&text, doc.spans[at.para], config, &mut shingles);
+    shingle_paragraph(&text, doc.span(at.para), config, &mut shingles);
     shingles.hashes
 }
 
@@ -847,7 +972,8 @@ fn finish(
 ) -> Result<Finished, Fatal> {
     let doc = &docs[index];
     let name = &doc.source.name;
-    let cleaned = write::cleaned(text, doc.body_start, &doc.spans, verdicts);
+    let spans = doc.spans();
+    let cleaned = write::cleaned(text, doc.body_start, &spans, verdicts);
     if let Some(staging) = wanted.staging {
         // A failed write ends the run: a corpus with a file missing is not
         // an output (the staged files are removed).
@@ -865,7 +991,7 @@ fn finish(
     };
     let attributes = wanted
         .attributes
-        .map(|offsets| attributes::line(name, text, &doc.spans, verdicts, offsets));
+        .map(|offsets| attributes::line(name, text, &spans, verdicts, offsets));
     let bytes_out = cleaned.len() as u64;
     let findings = if wanted.findings {
         findings_of(index, text, docs, verdicts, wanted.corpus)
@@ -877,7 +1003,7 @@ fn finish(
             index,
             path: name,
             text,
-            spans: &doc.spans,
+            spans: &spans,
             verdicts,
             bytes: (doc.bytes, bytes_out),
             corpus: wanted.corpus,
@@ -920,7 +1046,7 @@ fn report_entry(
         .iter()
         .enumerate()
         .filter_map(|(para, verdict)| {
-            let span = doc.spans[para];
+            let span = doc.span(para);
             let reason = match *verdict {
                 Verdict::Kept => return None,
                 Verdict::Boilerplate(rule) => Reason::Boilerplate { rule },
@@ -963,7 +1089,7 @@ fn report_entry(
         encoding: doc.encoding.map(read::encoding_name),
         bytes_in: doc.bytes,
         bytes_out,
-        paragraphs: doc.spans.len(),
+        paragraphs: doc.paragraphs.len(),
         kept: verdicts.iter().filter(|v| **v == Verdict::Kept).count(),
         removed,
     }
@@ -982,7 +1108,7 @@ fn findings_of(
     // Lines are counted as the spans go, which are in order.
     let (mut line, mut counted) = (1, 0);
     for (para, verdict) in verdicts.iter().enumerate() {
-        let span = doc.spans[para];
+        let span = doc.span(para);
         let at = |of: Location| match of.doc == index {
             true => format!("paragraph {} of the same document", of.para),
             false => format!("{} paragraph {}", docs[of.doc].source.name, of.para),
@@ -1068,17 +1194,17 @@ fn add_to_index(
 ) {
     let none = fingerprint::Shingles::default();
     let mut number = None;
-    for (para, verdict) in verdicts.iter().enumerate() {
-        if let (Verdict::Kept, Candidate::Text(hash)) = (verdict, doc.candidates[para]) {
+    for ((para, verdict), p) in verdicts.iter().enumerate().zip(doc.paragraphs.iter()) {
+        if *verdict == Verdict::Kept && p.is_text() {
             let doc_number = *number.get_or_insert_with(|| builder.add_document(&doc.source.name));
             let own = shingles.get(para).unwrap_or(&none);
-            builder.add_paragraph(doc_number, para, doc.spans[para], hash, own);
+            builder.add_paragraph(doc_number, para, p.span(), p.fingerprint, own);
         }
     }
 }
 
 fn paragraph_ref(docs: &[Analysis], at: Location) -> ParagraphRef {
-    let span = docs[at.doc].spans[at.para];
+    let span = docs[at.doc].span(at.para);
     ParagraphRef {
         path: docs[at.doc].source.name.clone(),
         paragraph: at.para,
@@ -1088,9 +1214,10 @@ fn paragraph_ref(docs: &[Analysis], at: Location) -> ParagraphRef {
 }
 
 fn fingerprint_of(docs: &[Analysis], at: Location) -> String {
-    match docs[at.doc].candidates[at.para] {
-        Candidate::Text(hash) => fingerprint::hex(hash),
-        Candidate::Boilerplate(_) => String::new(),
+    let p = docs[at.doc].paragraphs[at.para];
+    match p.is_text() {
+        true => fingerprint::hex(p.fingerprint),
+        false => String::new(),
     }
 }
 
@@ -1240,3 +1367,6 @@ fn absolute(path: &Path) -> PathBuf {
         _ => path.to_path_buf(),
     }
 }
+
+// A paragraph's record stays at 24 bytes (see [`Para`]).
+const _: () = assert!(std::mem::size_of::<Para>() == 24);
