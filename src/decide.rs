@@ -38,10 +38,11 @@
 //!
 //! How the sources are found: only a sample of each kept paragraph's
 //! shingles, its *anchors*, is indexed (see [`index`]), each naming the
-//! first kept paragraph that had it. A new paragraph looks up all its
-//! shingles; the two kept paragraphs named most often are its candidate
-//! sources. When enough of the paragraph's own anchors ([`PREFILTER`]) point
-//! at them, their full shingles are fetched (the most recent
+//! first kept paragraph that had it. A new paragraph looks up its own
+//! anchors: text it shares with a kept paragraph holds anchors of both, by
+//! the same choice. The two kept paragraphs named most often are its
+//! candidate sources. When enough of its anchors ([`PREFILTER`]) point at
+//! them, their full shingles are fetched (the most recent
 //! [`RECENT_PARAGRAPHS`] kept paragraphs are held in memory, older ones are
 //! read again from their documents) and the coverage is counted exactly.
 //!
@@ -334,8 +335,8 @@ pub const RECENT_PARAGRAPHS: usize = 131_072;
 
 /// The source and coverage of a near-duplicate, or `None` for a paragraph
 /// that is not one. `holder` names the kept paragraph that had a shingle as
-/// an anchor (in the run's [`AnchorIndex`] or the indexed corpus): these
-/// are the candidate sources; the coverage is then counted on their full
+/// an anchor (in the run's [`AnchorIndex`] or the indexed corpus); asked of
+/// the paragraph's own anchors, it gives the candidate sources; the coverage is then counted on their full
 /// shingles, compared through `key` (the corpus stores the low 32 bits of
 /// each). `own` are the indices of the paragraph's own anchors
 /// ([`index::anchor_positions`]).
@@ -347,14 +348,14 @@ fn near_match<H: Copy + Ord>(
     source_shingles: &mut dyn FnMut(H, &mut Vec<u64>),
     key: fn(u64) -> u64,
 ) -> Option<(H, f32)> {
-    let holders: Vec<Option<H>> = shingles.hashes.iter().map(|&h| holder(h)).collect();
+    let holders: Vec<Option<H>> = own.iter().map(|&i| holder(shingles.hashes[i])).collect();
     let sources = index::top_holders(&holders, MAX_SOURCES);
     let &of = sources.first()?;
     // Reading sources again costs a file read each: first ask whether the
     // paragraph's own anchors point at them often enough to be worth it.
-    let pointing = own
+    let pointing = holders
         .iter()
-        .filter(|&&i| holders[i].is_some_and(|at| sources.contains(&at)))
+        .filter(|h| h.is_some_and(|at| sources.contains(&at)))
         .count();
     if (pointing as f64) < PREFILTER * own.len() as f64 {
         return None;

@@ -26,9 +26,11 @@
 use crate::decide::Verdict;
 use crate::error::{Fatal, join_relative};
 use crate::segment::Span;
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The cleaned text of one document (see the module doc).
 pub fn cleaned(text: &str, body_start: usize, spans: &[Span], verdicts: &[Verdict]) -> String {
@@ -78,6 +80,9 @@ pub struct Staging {
     target: PathBuf,
     force: bool,
     committed: bool,
+    /// Directories of the staged tree made so far: a corpus of many files
+    /// in few directories makes each once, not once a file.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -101,6 +106,7 @@ impl Staging {
             target: target.to_path_buf(),
             force,
             committed: false,
+            made: Mutex::default(),
         })
     }
 
@@ -113,8 +119,15 @@ impl Staging {
     /// Writes one cleaned document under its relative name.
     pub fn write(&self, name: &str, contents: &[u8]) -> io::Result<()> {
         let path = join_relative(&self.dir, name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        if let Some(parent) = path.parent().filter(|&p| p != self.dir) {
+            // A poisoned lock (a worker panicked) only costs the shortcut.
+            let known = self.made.lock().is_ok_and(|made| made.contains(parent));
+            if !known {
+                fs::create_dir_all(parent)?;
+                if let Ok(mut made) = self.made.lock() {
+                    made.insert(parent.to_path_buf());
+                }
+            }
         }
         fs::write(&path, contents)
     }

@@ -13,11 +13,16 @@
 //! its first or its last shingle, and usually its smallest. About one
 //! shingle in four or five is an anchor.
 //!
-//! A new paragraph looks up every one of its shingles; the kept paragraphs
-//! that hold the most of them are its candidate sources, and the decision
+//! A new paragraph looks up its own anchors; the kept paragraphs that hold
+//! the most of them are its candidate sources, and the decision
 //! is then made on their full shingles (see [`crate::decide`]). Each anchor
 //! names the first kept paragraph that had it, so a stock phrase shared by
 //! many paragraphs counts for one of them only.
+//!
+//! The table is cut into [`SHARDS`] hash maps by the top bits of the key,
+//! each growing on its own: a single map doubles by building the new table
+//! beside the old one, which at a gigabyte of text holds about 450 MB for a
+//! moment; a shard holds 1/256 of that.
 //!
 //! An entry is the low 32 bits of the anchor's hash and a 32-bit paragraph
 //! number: 8 bytes, about 13 with the table's slack. Two anchors that agree
@@ -31,14 +36,32 @@ use rustc_hash::FxHashMap;
 /// Shingles per winnowing window (see the module doc).
 pub const WINDOW: usize = 16;
 
+/// Hash maps the anchor table is cut into (see the module doc).
+pub const SHARDS: usize = 256;
+const _: () = assert!(SHARDS == 1 << 8, "shard() takes the top 8 bits");
+
 /// Anchors of kept paragraphs (see the module doc).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct AnchorIndex {
     /// Low 32 bits of an anchor's hash, to the number of the first kept
-    /// paragraph that had it.
-    anchors: FxHashMap<u32, u32>,
+    /// paragraph that had it, in [`SHARDS`] maps by the top 8 of the bits.
+    anchors: Vec<FxHashMap<u32, u32>>,
     /// Kept paragraphs by number: document and paragraph index.
     kept: Vec<(u32, u32)>,
+}
+
+impl Default for AnchorIndex {
+    fn default() -> AnchorIndex {
+        AnchorIndex {
+            anchors: vec![FxHashMap::default(); SHARDS],
+            kept: Vec::new(),
+        }
+    }
+}
+
+/// The shard of a key.
+fn shard(key: u32) -> usize {
+    (key >> 24) as usize
 }
 
 impl AnchorIndex {
@@ -47,13 +70,15 @@ impl AnchorIndex {
         let number = self.kept.len() as u32;
         self.kept.push((at.doc as u32, at.para as u32));
         for &anchor in anchors {
-            self.anchors.entry(anchor as u32).or_insert(number);
+            let key = anchor as u32;
+            self.anchors[shard(key)].entry(key).or_insert(number);
         }
     }
 
     /// The first kept paragraph that had `shingle` as an anchor.
     pub fn holder(&self, shingle: u64) -> Option<Location> {
-        self.anchors.get(&(shingle as u32)).map(|&number| {
+        let key = shingle as u32;
+        self.anchors[shard(key)].get(&key).map(|&number| {
             let (doc, para) = self.kept[number as usize];
             Location {
                 doc: doc as usize,
