@@ -75,11 +75,10 @@ pub mod index;
 
 use crate::corpus::Index;
 use crate::fingerprint::Shingles;
+use hashbrown::HashTable;
 use index::AnchorIndex;
-use nohash_hasher::IntMap;
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
-use std::collections::hash_map::Entry;
 
 /// Where a paragraph is: the document's index in input order and the
 /// paragraph's index in the document. Orders as input order.
@@ -153,13 +152,33 @@ pub struct NearParams {
     pub min_shingles: usize,
 }
 
+/// A kept paragraph: its fingerprint and where it is.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    fingerprint: u64,
+    doc: u32,
+    para: u32,
+}
+
+impl Kept {
+    fn location(&self) -> Location {
+        Location {
+            doc: self.doc as usize,
+            para: self.para as usize,
+        }
+    }
+}
+
 /// Decides documents one at a time, in input order.
 #[derive(Debug)]
 pub struct Decider<'c> {
     /// The indexed corpus that comes before every document of the run.
     corpus: Option<&'c Index>,
-    /// Fingerprint to the kept paragraph (document, paragraph) that had it.
-    first_seen: IntMap<u64, (u32, u32)>,
+    /// Kept paragraphs by number, in input order.
+    kept: Vec<Kept>,
+    /// Numbers of the kept paragraphs, found by fingerprint: 5 bytes a
+    /// bucket, where a map from fingerprint to location took 17.
+    first_seen: HashTable<u32>,
     near: Option<(NearParams, AnchorIndex)>,
     /// Shingles of the most recently kept paragraphs, so that a source among
     /// them need not be read again.
@@ -173,7 +192,8 @@ impl<'c> Decider<'c> {
     pub fn new(near: Option<NearParams>) -> Decider<'c> {
         Decider {
             corpus: None,
-            first_seen: IntMap::default(),
+            kept: Vec::new(),
+            first_seen: HashTable::new(),
             near: near.map(|p| (p, AnchorIndex::default())),
             recent: FxHashMap::default(),
             recent_order: VecDeque::new(),
@@ -185,7 +205,7 @@ impl<'c> Decider<'c> {
     /// it grows.
     pub fn with_capacity(near: Option<NearParams>, paragraphs: usize) -> Decider<'c> {
         let mut decider = Decider::new(near);
-        decider.first_seen.reserve(paragraphs);
+        decider.first_seen.reserve(paragraphs, |_| 0);
         decider
     }
 
@@ -226,19 +246,18 @@ impl<'c> Decider<'c> {
                 verdicts.push(Verdict::CorpusDuplicate(number));
                 continue;
             }
-            let slot = match self.first_seen.entry(hash) {
-                Entry::Occupied(first) => {
-                    let (doc, para) = *first.get();
-                    verdicts.push(Verdict::Duplicate(Location {
-                        doc: doc as usize,
-                        para: para as usize,
-                    }));
-                    continue;
-                }
-                Entry::Vacant(slot) => slot,
-            };
+            let kept = &self.kept;
+            if let Some(&first) = self
+                .first_seen
+                .find(hash, |&n| kept[n as usize].fingerprint == hash)
+            {
+                verdicts.push(Verdict::Duplicate(kept[first as usize].location()));
+                continue;
+            }
+            let number = u32::try_from(self.kept.len()).expect("fewer than 2^32 kept paragraphs");
             let shingles = shingles.get(para).unwrap_or(&none);
             if let Some((params, index)) = &mut self.near {
+                let kept = &self.kept;
                 let (recent, near_params) = (&self.recent, *params);
                 let mut source_shingles = |at: Location, into: &mut Vec<u64>| match recent.get(&at)
                 {
@@ -263,7 +282,7 @@ impl<'c> Decider<'c> {
                 }
                 if long_enough
                     && let Some((of, similarity)) = near_match(
-                        &|h| index.holder(h),
+                        &|h| index.holder(h).map(|n| kept[n as usize].location()),
                         shingles,
                         &anchors,
                         &near_params,
@@ -275,7 +294,7 @@ impl<'c> Decider<'c> {
                     continue;
                 }
                 let anchors: Vec<u64> = anchors.iter().map(|&i| shingles.hashes[i]).collect();
-                index.insert(&anchors, at);
+                index.insert(&anchors, number);
                 remember(
                     &mut self.recent,
                     &mut self.recent_order,
@@ -283,7 +302,15 @@ impl<'c> Decider<'c> {
                     &shingles.hashes,
                 );
             }
-            slot.insert((doc as u32, para as u32));
+            self.kept.push(Kept {
+                fingerprint: hash,
+                doc: doc as u32,
+                para: para as u32,
+            });
+            let kept = &self.kept;
+            // Fingerprints are xxh3 hashes: they are their own hash.
+            self.first_seen
+                .insert_unique(hash, number, |&n| kept[n as usize].fingerprint);
             verdicts.push(Verdict::Kept);
         }
         verdicts
@@ -522,14 +549,14 @@ mod tests {
         };
         let mut index = AnchorIndex::default();
         let kept = Location { doc: 0, para: 0 };
-        index.insert(&anchors(&shingled(A)), kept);
+        index.insert(&anchors(&shingled(A)), 0);
         let fetched = std::cell::RefCell::new(Vec::new());
         let mut fetch = |at: Location, into: &mut Vec<u64>| {
             fetched.borrow_mut().push(at);
             into.extend(shingled(A).hashes);
         };
         let edited = shingled(&A.replace("three", "two"));
-        let holder = |h| index.holder(h);
+        let holder = |h| index.holder(h).map(|_| kept);
         let found = near_match(
             &holder,
             &edited,

@@ -103,9 +103,6 @@ struct Analysis {
     /// The encoding the file was decoded from; `None` for UTF-8.
     encoding: Option<&'static encoding_rs::Encoding>,
     paragraphs: Box<[Para]>,
-    /// MinHash signature of the document's shingles, when documents are
-    /// compared.
-    signature: Option<Signature>,
 }
 
 impl Analysis {
@@ -293,39 +290,47 @@ pub fn run_with_progress(
     let total = entries.len();
     let mut errors = Vec::new();
     phases.start(Phase::Read, entries.len());
-    let analyses: Vec<Result<Analysis, FileError>> = pool.install(|| {
+    // Signatures go to a vector of their own, one block that is freed
+    // whole once documents are compared.
+    type Analyzed = (Result<Analysis, FileError>, Option<Signature>);
+    let (analyses, signatures): (Vec<_>, Vec<_>) = pool.install(|| {
         entries
             .into_par_iter()
-            .map(|entry| {
+            .map(|entry| -> Analyzed {
                 let analysis = match interrupt::requested() {
                     // Stopping: the result is thrown away below.
                     Some(_) => Err(FileError::new("", Operation::Read, "interrupted")),
                     None => entry.and_then(|source| analyze(source, &stripper, &names, config)),
                 };
                 progress.advance(1);
-                analysis
+                match analysis {
+                    Ok((doc, signature)) => (Ok(doc), signature),
+                    Err(err) => (Err(err), None),
+                }
             })
-            .collect()
+            .unzip()
     });
     phases.end(stderr);
     interrupt::check(&not_written(config, 0, total))?;
     let mut docs = Vec::with_capacity(analyses.len());
-    for result in analyses {
+    let mut signed: Vec<Option<&Signature>> = Vec::with_capacity(analyses.len());
+    for (result, signature) in analyses.into_iter().zip(&signatures) {
         match result {
-            Ok(doc) => docs.push(doc),
+            Ok(doc) => {
+                docs.push(doc);
+                signed.push(signature.as_ref());
+            }
             Err(err) => errors.push(err),
         }
     }
 
     // The corpus step.
     phases.start(Phase::Compare, docs.len());
-    let signatures: Vec<Option<&Signature>> = docs.iter().map(|d| d.signature.as_ref()).collect();
-    let doc_matches = documents::cluster(&signatures, config.document_threshold);
+    let doc_matches = pool.install(|| documents::cluster(&signed, config.document_threshold));
     // Signatures are needed for clustering only: free them before the
     // second pass builds its index.
-    for doc in &mut docs {
-        doc.signature = None;
-    }
+    drop(signed);
+    drop(signatures);
     if stripper.signal(strip::REPEATED_BLOCK) {
         mark_repeated_blocks(&mut docs, &doc_matches, config.repeat_min_documents, &names);
     }
@@ -685,7 +690,7 @@ fn analyze(
     stripper: &Stripper,
     names: &RuleNames,
     config: &Config,
-) -> Result<Analysis, FileError> {
+) -> Result<(Analysis, Option<Signature>), FileError> {
     let (text, _) = read_document(&source, config)?;
     if u32::try_from(text.text.len()).is_err() {
         return Err(FileError::new(
@@ -730,15 +735,15 @@ fn analyze(
         }
         records.push(record);
     }
-    Ok(Analysis {
+    let analysis = Analysis {
         bytes: text.text.len() as u64,
         checksum: xxh3_64(text.text.as_bytes()),
         body_start: text.body_start,
         encoding: text.encoding,
         paragraphs: records.into_boxed_slice(),
-        signature: config.near_duplicates.then(|| sketch.finish()),
         source,
-    })
+    };
+    Ok((analysis, config.near_duplicates.then(|| sketch.finish())))
 }
 
 /// The `repeated-block` signal: a paragraph shaped like page furniture

@@ -97,9 +97,13 @@ impl<'a> Phases<'a> {
         if let Some((phase, total, started)) = self.current.take()
             && self.verbose
         {
+            let memory = match (memory("VmRSS:"), memory("VmHWM:")) {
+                (Some(now), Some(peak)) => format!(", {now} MB in memory (peak {peak} MB)"),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 stderr,
-                "{}dedupe: {:<10} {total} documents in {:.2} s{}",
+                "{}dedupe: {:<10} {total} documents in {:.2} s{memory}{}",
                 self.palette.detail,
                 phase.label(),
                 started.elapsed().as_secs_f64(),
@@ -107,4 +111,18 @@ impl<'a> Phases<'a> {
             );
         }
     }
+}
+
+/// A line of Linux's `/proc/self/status` in megabytes (`VmRSS:` the
+/// process's memory now, `VmHWM:` its peak); `None` elsewhere.
+fn memory(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: u64 = line[field.len()..]
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1000)
 }

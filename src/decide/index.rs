@@ -29,7 +29,6 @@
 //! in their low 32 bits only make a wrong candidate, which the check on
 //! full shingles then rejects.
 
-use super::Location;
 use crate::fingerprint::Shingles;
 use rustc_hash::FxHashMap;
 
@@ -46,15 +45,12 @@ pub struct AnchorIndex {
     /// Low 32 bits of an anchor's hash, to the number of the first kept
     /// paragraph that had it, in [`SHARDS`] maps by the top 8 of the bits.
     anchors: Vec<FxHashMap<u32, u32>>,
-    /// Kept paragraphs by number: document and paragraph index.
-    kept: Vec<(u32, u32)>,
 }
 
 impl Default for AnchorIndex {
     fn default() -> AnchorIndex {
         AnchorIndex {
             anchors: vec![FxHashMap::default(); SHARDS],
-            kept: Vec::new(),
         }
     }
 }
@@ -65,26 +61,20 @@ fn shard(key: u32) -> usize {
 }
 
 impl AnchorIndex {
-    /// Adds the anchors (see [`anchors`]) of the kept paragraph `at`.
-    pub fn insert(&mut self, anchors: &[u64], at: Location) {
-        let number = self.kept.len() as u32;
-        self.kept.push((at.doc as u32, at.para as u32));
+    /// Adds the anchors (see [`anchors`]) of the kept paragraph numbered
+    /// `number` (kept paragraphs are numbered in input order).
+    pub fn insert(&mut self, anchors: &[u64], number: u32) {
         for &anchor in anchors {
             let key = anchor as u32;
             self.anchors[shard(key)].entry(key).or_insert(number);
         }
     }
 
-    /// The first kept paragraph that had `shingle` as an anchor.
-    pub fn holder(&self, shingle: u64) -> Option<Location> {
+    /// The number of the first kept paragraph that had `shingle` as an
+    /// anchor.
+    pub fn holder(&self, shingle: u64) -> Option<u32> {
         let key = shingle as u32;
-        self.anchors[shard(key)].get(&key).map(|&number| {
-            let (doc, para) = self.kept[number as usize];
-            Location {
-                doc: doc as usize,
-                para: para as usize,
-            }
-        })
+        self.anchors[shard(key)].get(&key).copied()
     }
 }
 
@@ -146,6 +136,7 @@ pub fn top_holders<T: Copy + Ord>(holders: &[Option<T>], n: usize) -> Vec<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decide::Location;
     use crate::fingerprint::{normalize, shingles};
 
     fn at(doc: usize, para: usize) -> Location {
@@ -192,12 +183,11 @@ mod tests {
     #[test]
     fn shared_text_shares_anchors_and_names_the_first_holder() {
         let mut index = AnchorIndex::default();
-        index.insert(&anchors(&shingled(LONG)), at(0, 0));
-        index.insert(&anchors(&shingled(LONG)), at(1, 0));
+        index.insert(&anchors(&shingled(LONG)), 0);
+        index.insert(&anchors(&shingled(LONG)), 1);
         let edited = shingled(&LONG.replace("Monday", "Tuesday"));
-        let holders: Vec<Option<Location>> =
-            edited.hashes.iter().map(|&h| index.holder(h)).collect();
-        assert_eq!(top_holders(&holders, 2), [at(0, 0)]);
+        let holders: Vec<Option<u32>> = edited.hashes.iter().map(|&h| index.holder(h)).collect();
+        assert_eq!(top_holders(&holders, 2), [0]);
         let other = shingled("A completely different paragraph about the weather in the hills.");
         assert!(other.hashes.iter().all(|&h| index.holder(h).is_none()));
     }

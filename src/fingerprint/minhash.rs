@@ -55,7 +55,7 @@ impl Sketch {
 
     /// The finished signature: the top 32 bits of each bin's minimum.
     pub fn finish(&self) -> Signature {
-        let mut bins = Box::new([EMPTY; BINS]);
+        let mut bins = [EMPTY; BINS];
         for (bin, &min) in bins.iter_mut().zip(&self.mins) {
             if min != u64::MAX {
                 // The value has 57 bits; keep its top 32.
@@ -66,9 +66,11 @@ impl Sketch {
     }
 }
 
-/// The MinHash signature of one document (512 bytes).
+/// The MinHash signature of one document (512 bytes, held in place: the
+/// signatures of a corpus are kept in one vector, which is freed whole once
+/// documents are compared).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Signature(Box<[u32; BINS]>);
+pub struct Signature([u32; BINS]);
 
 impl Signature {
     /// Whether the document had no shingles at all.
