@@ -1000,6 +1000,8 @@ mod tests {
             "\u{305}x\u{305}\u{316}",
             "\u{1c5}\u{345}\u{301}",
             "\u{3000}\u{85}x\u{2028}",
+            "\u{fb01}\ta\u{2028}\u{fb01}.\u{85}0\u{85}a\ta",
+            "The\u{a3}5mThe U.S.U.S.\u{a0}The\u{a3}5m \u{fb01} a a\u{a3}5mThe",
             "The BBC’s “Today” – £5m. Again! And\u{a0}again? Yes.",
         ];
         for text in texts {
