@@ -873,8 +873,13 @@ fn read_again(doc: &Analysis, config: &Config) -> Result<(String, Option<Vec<u8>
 
 /// The shingles of one paragraph of `text`, into `out`.
 fn shingle_paragraph(text: &str, span: Span, config: &Config, out: &mut fingerprint::Shingles) {
-    let normalized = fingerprint::normalize(span.of(text));
-    fingerprint::shingles(&normalized, config.shingle_width, out);
+    thread_local! {
+        static NORMALIZED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    NORMALIZED.with_borrow_mut(|normalized| {
+        fingerprint::normalize_into(span.of(text), normalized);
+        fingerprint::shingles(normalized, config.shingle_width, out);
+    });
 }
 
 /// A document written by the second pass.
