@@ -119,6 +119,13 @@ pub const SIGNALS: &[(&str, &str)] = &[
 ];
 
 /// The built-in rules, tried in this order; the first that matches names the removal.
+///
+/// The patterns spell a word boundary after a word character out as
+/// `([^\w\n].*)?` (the end, or a character that is not a word character)
+/// rather than `\b.*`: the two match the same paragraphs, but the regex
+/// engine's fast lazy DFA gives up on a Unicode `\b` as soon as the
+/// paragraph holds a byte outside ASCII ("£", "é") and leaves the search to
+/// a far slower engine.
 pub const RULES: &[Rule] = &[
     Rule {
         name: "share-buttons",
@@ -172,7 +179,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "follow-prompt",
         description: "\"For more from ..., visit ... or follow us on social media\" and \"Follow us on ...\"",
-        pattern: r"(for more (from|on|news|stories)\b.*\b(visit|follow us)\b.*|(follow|like|join) us on (facebook|twitter|x|instagram|social media|linkedin|youtube|tiktok|telegram|whatsapp|threads|bluesky)\b.*|follow (us|@\S+)( on \S+)?[.!]?|(folgen sie uns|folge uns|suivez-nous|síguenos|seguici|siga-nos|volg ons|obserwuj nas)( (auf|sur|en|su|no|na|op) \S+( (und|et|y|e|en|i) \S+)?)?[.!]?)",
+        pattern: r"(for more (from|on|news|stories)[^\w\n](.*[^\w\n])?(visit|follow us)([^\w\n].*)?|(follow|like|join) us on (facebook|twitter|x|instagram|social media|linkedin|youtube|tiktok|telegram|whatsapp|threads|bluesky)([^\w\n].*)?|follow (us|@\S+)( on \S+)?[.!]?|(folgen sie uns|folge uns|suivez-nous|síguenos|seguici|siga-nos|volg ons|obserwuj nas)( (auf|sur|en|su|no|na|op) \S+( (und|et|y|e|en|i) \S+)?)?[.!]?)",
         max_words: 30,
         kind: Kind::Line,
     },
@@ -186,7 +193,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "copyright",
         description: "copyright notices",
-        pattern: r"(©.*|(copyright|\(c\)) (©|\(c\) )?\d{4}\b.*|copyright ©.*|.*(all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|wszelkie prawa zastrzeżone)\.?)",
+        pattern: r"(©.*|(copyright|\(c\)) (©|\(c\) )?\d{4}([^\w\n].*)?|copyright ©.*|.*(all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|wszelkie prawa zastrzeżone)\.?)",
         max_words: 25,
         kind: Kind::Line,
     },
@@ -230,12 +237,27 @@ pub fn builtin_names() -> impl Iterator<Item = &'static str> {
         .chain(SIGNALS.iter().map(|s| s.0))
 }
 
+/// The rules tried on long paragraphs only, compiled on their own.
+#[derive(Debug)]
+struct LongRules {
+    /// Paragraphs of more than this many words are tried against `set` only.
+    words: usize,
+    /// The patterns of `rules`, in the same order.
+    set: RegexSet,
+    rules: Vec<&'static Rule>,
+}
+
 /// The rules of one run, compiled.
 #[derive(Debug)]
 pub struct Stripper {
     rules: Vec<&'static Rule>,
     set: RegexSet,
     max_words: usize,
+    /// The rules that alone apply to paragraphs of more than `long.words`
+    /// words (those with the highest `max_words`), in their own set: most
+    /// paragraphs of an article are that long, and no other rule has to be
+    /// tried on them.
+    long: Option<LongRules>,
     enabled: bool,
     signals: Vec<&'static str>,
     cut_min_prose_words: usize,
@@ -297,13 +319,39 @@ impl Stripper {
                 None => rules.push(rule),
             }
         }
-        let set = RegexSet::new(rules.iter().map(|r| format!("^(?:{})$", r.pattern)))
-            .map_err(|e| Fatal::new(format!("invalid rule pattern: {e}")))?;
+        let compile = |rules: &[&'static Rule]| {
+            RegexSet::new(rules.iter().map(|r| format!("^(?:{})$", r.pattern)))
+                .map_err(|e| Fatal::new(format!("invalid rule pattern: {e}")))
+        };
+        let set = compile(&rules)?;
         let max_words = rules.iter().map(|r| r.max_words).max().unwrap_or(0);
+        // The rules of the highest word limit, for the paragraphs too long
+        // for every other rule.
+        let next_limit = rules
+            .iter()
+            .map(|r| r.max_words)
+            .filter(|&w| w < max_words)
+            .max();
+        let long = match next_limit {
+            Some(words) => {
+                let rules: Vec<&'static Rule> = rules
+                    .iter()
+                    .copied()
+                    .filter(|r| r.max_words > words)
+                    .collect();
+                Some(LongRules {
+                    words,
+                    set: compile(&rules)?,
+                    rules,
+                })
+            }
+            None => None,
+        };
         Ok(Stripper {
             rules,
             set,
             max_words,
+            long,
             enabled,
             signals: SIGNALS
                 .iter()
@@ -342,16 +390,19 @@ impl Stripper {
             return None;
         }
         // Normalised text has one space between words.
-        let words = key.bytes().filter(|&b| b == b' ').count() + 1;
+        let words = words_up_to(key, self.max_words)?;
+        let (set, rules) = match &self.long {
+            Some(long) if words > long.words => (&long.set, &long.rules),
+            _ => (&self.set, &self.rules),
+        };
         // Most paragraphs match no rule; asking whether any matches is much
         // cheaper than asking which.
-        if words > self.max_words || !self.set.is_match(key) {
+        if !set.is_match(key) {
             return None;
         }
-        self.set
-            .matches(key)
+        set.matches(key)
             .iter()
-            .map(|i| self.rules[i])
+            .map(|i| rules[i])
             .find(|r| words <= r.max_words)
     }
 
@@ -555,7 +606,90 @@ pub const TEMPLATE_SENTENCE_MIN_WORDS: usize = 5;
 /// A headline that could be another article's: four words or more, and
 /// not a byline.
 fn is_teaser(text: &str) -> bool {
-    is_headline(text) && text.split_whitespace().count() >= 4 && !text.starts_with("By ")
+    is_headline(text) && whitespace_words(text, 4) >= 4 && !text.starts_with("By ")
+}
+
+/// The number of words of `text` separated by white space, as
+/// `text.split_whitespace().count()` counts them, but counting no further
+/// than `limit`: the smaller of the two.
+fn whitespace_words(text: &str, limit: usize) -> usize {
+    // The white space of ASCII: tab, line feed, vertical tab, form feed,
+    // carriage return and space.
+    let is_space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
+    let bytes = text.as_bytes();
+    if text.is_ascii() {
+        let Some(&first) = bytes.first() else {
+            return 0;
+        };
+        // A word starts at every letter after a space. Each block compares
+        // pairs of neighbouring bytes, with no state carried from one byte
+        // to the next and a one-byte count, so that the compiler can use
+        // vector instructions.
+        let mut count = usize::from(!is_space(first));
+        let mut at = 1;
+        while at < bytes.len() {
+            // At most 128 pairs, so that a byte holds the block's count.
+            let end = bytes.len().min(at + 128);
+            let starts = bytes[at - 1..end - 1]
+                .iter()
+                .zip(&bytes[at..end])
+                .fold(0u8, |n, (&before, &b)| {
+                    n.wrapping_add(u8::from(is_space(before) & !is_space(b)))
+                });
+            count += usize::from(starts);
+            if count >= limit {
+                return limit;
+            }
+            at = end;
+        }
+        return count.min(limit);
+    }
+    let mut count = 0;
+    let mut after_space = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space = if b < 0x80 {
+            is_space(b)
+        } else if matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+            // The first byte of every white space character outside ASCII
+            // (U+0085, U+00A0, U+1680, U+2000 to U+205F, U+3000); continuation
+            // bytes never take these values, so `i` is at a character here.
+            let c = text[i..].chars().next().unwrap_or_default();
+            i += c.len_utf8() - 1;
+            c.is_whitespace()
+        } else {
+            false
+        };
+        if after_space && !space {
+            count += 1;
+            if count >= limit {
+                return limit;
+            }
+        }
+        after_space = space;
+        i += 1;
+    }
+    count
+}
+
+/// The words of a normalised paragraph (one more than its spaces), or
+/// `None` when there are more than `max`.
+fn words_up_to(normalized: &str, max: usize) -> Option<usize> {
+    let mut spaces = 0;
+    // Blocks of bytes counted without a branch, in a byte, are counted with
+    // vector instructions; between blocks, the count stops once it is too
+    // high.
+    for block in normalized.as_bytes().chunks(128) {
+        let block_spaces = block
+            .iter()
+            .fold(0u8, |n, &b| n.wrapping_add(u8::from(b == b' ')));
+        spaces += usize::from(block_spaces);
+        if spaces >= max {
+            break;
+        }
+    }
+    Some(spaces + 1).filter(|&words| words <= max)
 }
 
 fn strip_list_marker(key: &str) -> &str {
@@ -575,8 +709,8 @@ fn ends_like_sentence(text: &str) -> bool {
 /// A short paragraph that does not end like a sentence: a title, a headline,
 /// a menu entry.
 pub fn is_headline(text: &str) -> bool {
-    let words = text.split_whitespace().count();
-    (1..=HEADLINE_MAX_WORDS).contains(&words) && !ends_like_sentence(text)
+    !ends_like_sentence(text)
+        && (1..=HEADLINE_MAX_WORDS).contains(&whitespace_words(text, HEADLINE_MAX_WORDS + 1))
 }
 
 /// A paragraph that reads like article text: long enough and ending like a
@@ -591,6 +725,248 @@ fn prose_words(text: &str) -> usize {
     if !ends_like_sentence(text) {
         return 0;
     }
-    let words = text.split_whitespace().count();
+    let words = whitespace_words(text, usize::MAX);
     if words >= PROSE_MIN_WORDS { words } else { 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use regex::Regex;
+    use std::sync::OnceLock;
+
+    fn stripper() -> &'static Stripper {
+        static STRIPPER: OnceLock<Stripper> = OnceLock::new();
+        STRIPPER.get_or_init(|| Stripper::new(&[], true).unwrap())
+    }
+
+    /// The patterns of the rules that spell their word boundaries out, as
+    /// they were written with `\b`.
+    const WITH_WORD_BOUNDARIES: &[(&str, &str)] = &[
+        (
+            "follow-prompt",
+            r"(for more (from|on|news|stories)\b.*\b(visit|follow us)\b.*|(follow|like|join) us on (facebook|twitter|x|instagram|social media|linkedin|youtube|tiktok|telegram|whatsapp|threads|bluesky)\b.*|follow (us|@\S+)( on \S+)?[.!]?|(folgen sie uns|folge uns|suivez-nous|síguenos|seguici|siga-nos|volg ons|obserwuj nas)( (auf|sur|en|su|no|na|op) \S+( (und|et|y|e|en|i) \S+)?)?[.!]?)",
+        ),
+        (
+            "copyright",
+            r"(©.*|(copyright|\(c\)) (©|\(c\) )?\d{4}\b.*|copyright ©.*|.*(all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|wszelkie prawa zastrzeżone)\.?)",
+        ),
+    ];
+
+    /// The straightforward matcher: every rule on its own, in order, with
+    /// its word limit, and the `\b` patterns as first written.
+    struct Reference(Vec<(Regex, &'static Rule)>);
+
+    impl Reference {
+        fn get() -> &'static Reference {
+            static REFERENCE: OnceLock<Reference> = OnceLock::new();
+            REFERENCE.get_or_init(Reference::new)
+        }
+
+        fn new() -> Reference {
+            Reference(
+                RULES
+                    .iter()
+                    .map(|rule| {
+                        let pattern = WITH_WORD_BOUNDARIES
+                            .iter()
+                            .find(|(name, _)| *name == rule.name)
+                            .map_or(rule.pattern, |(_, pattern)| pattern);
+                        (Regex::new(&format!("^(?:{pattern})$")).unwrap(), rule)
+                    })
+                    .collect(),
+            )
+        }
+
+        fn matches(&self, normalized: &str) -> Option<&'static str> {
+            self.matches_with(normalized, |rule| rule.max_words)
+        }
+
+        /// [`Reference::matches`] with other word limits.
+        fn matches_with(
+            &self,
+            normalized: &str,
+            max_words: impl Fn(&Rule) -> usize,
+        ) -> Option<&'static str> {
+            let key = strip_list_marker(normalized);
+            if key.is_empty() {
+                return None;
+            }
+            let words = key.split(' ').count();
+            self.0
+                .iter()
+                .find(|(re, rule)| words <= max_words(rule) && re.is_match(key))
+                .map(|(_, rule)| rule.name)
+        }
+    }
+
+    /// Pieces of boilerplate and of its neighbourhood: word characters and
+    /// digits outside ASCII next to the words the rules look for.
+    const PIECES: &[&str] = &[
+        "for more",
+        "from",
+        "news",
+        "stories",
+        "visit",
+        "follow us",
+        "follow",
+        "us on",
+        "like",
+        "twitter",
+        "x",
+        "copyright",
+        "(c)",
+        "©",
+        "2024",
+        "١٢٣٤",
+        "é",
+        "ß",
+        "_",
+        "\u{301}",
+        "£",
+        ".",
+        ":",
+        "!",
+        "-",
+        "'",
+        "\n",
+        " ",
+        " ",
+        "all rights reserved",
+        "we use cookies",
+        "share",
+        "tags:",
+        "related posts",
+        "comments",
+        "subscribe",
+        "the",
+        "council",
+        "12",
+        "@bbc",
+        "photo:",
+        "- ",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::collection::vec(prop::sample::select(PIECES), 0..100)
+                .prop_map(|pieces| pieces.concat()),
+            prop::collection::vec(prop::sample::select(PIECES), 0..12)
+                .prop_map(|pieces| pieces.join(" ")),
+            "[a-zé£_0-9@©().:! \n-]{0,60}",
+            any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn spelt_out_word_boundaries_match_what_b_matched(text in text()) {
+            for (name, pattern) in WITH_WORD_BOUNDARIES {
+                let rule = RULES.iter().find(|r| r.name == *name).unwrap();
+                let old = Regex::new(&format!("^(?:{pattern})$")).unwrap();
+                let new = Regex::new(&format!("^(?:{})$", rule.pattern)).unwrap();
+                prop_assert_eq!(old.is_match(&text), new.is_match(&text), "{}", name);
+            }
+        }
+
+        #[test]
+        fn the_compiled_sets_match_as_the_rules_one_by_one(text in text()) {
+            let normalized = normalize(&text);
+            prop_assert_eq!(
+                stripper().match_normalized(&normalized).map(|r| r.name),
+                Reference::get().matches(&normalized)
+            );
+        }
+
+        #[test]
+        fn whitespace_words_counts_as_split_whitespace(
+            text in prop_oneof![
+                "[a\u{85}\u{a0}\u{1680}\u{180e}\u{2000}\u{200a}\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}£é—\u{b}\t\n\r ]{0,30}",
+                "[a \t]{0,200}",
+                any::<String>(),
+            ],
+            limit in 0usize..40,
+        ) {
+            let count = text.split_whitespace().count();
+            prop_assert_eq!(whitespace_words(&text, usize::MAX), count);
+            prop_assert_eq!(whitespace_words(&text, limit), count.min(limit));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn the_compiled_sets_match_as_the_rules_one_by_one_under_any_word_limits(
+            limits in prop::collection::vec(0usize..90, RULES.len()),
+            texts in prop::collection::vec(text(), 1..20),
+        ) {
+            let user = UserRules {
+                max_words: RULES.iter().zip(&limits).map(|(r, &w)| (r.name.to_string(), w)).collect(),
+                ..UserRules::default()
+            };
+            let stripper = Stripper::with_user_rules(&[], true, Some(&user)).unwrap();
+            let reference = Reference::get();
+            let limit = |rule: &Rule| user.max_words[rule.name];
+            for text in texts {
+                let normalized = normalize(&text);
+                prop_assert_eq!(
+                    stripper.match_normalized(&normalized).map(|r| r.name),
+                    reference.matches_with(&normalized, limit)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_word_boundary_is_a_character_that_is_not_a_word_character() {
+        let (stripper, reference) = (stripper(), Reference::get());
+        for (text, rule) in [
+            ("for more news visit bbc.co.uk", Some("follow-prompt")),
+            ("for more news, visit", Some("follow-prompt")),
+            ("for more newsé visit bbc.co.uk", None),
+            ("for more news évisit bbc.co.uk", None),
+            ("for more news visitó", None),
+            ("follow us on twitter", Some("follow-prompt")),
+            ("like us on twitter_x", None),
+            ("like us on twitter, daily", Some("follow-prompt")),
+            ("follow us on twitter £", Some("follow-prompt")),
+            ("copyright 2024 £ bbc", Some("copyright")),
+            ("copyright 2024é", None),
+            ("copyright 2024١", None),
+            ("copyright 2024-2025 bbc", Some("copyright")),
+        ] {
+            assert_eq!(
+                stripper.match_paragraph(text).map(|r| r.name),
+                rule,
+                "{text}"
+            );
+            assert_eq!(reference.matches(text), rule, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_long_rules_are_those_of_the_highest_limit() {
+        let stripper = stripper();
+        let long = stripper.long.as_ref().unwrap();
+        assert_eq!(long.words, 30);
+        let names: Vec<&str> = long.rules.iter().map(|r| r.name).collect();
+        assert_eq!(names, ["cookie-banner"]);
+        let long_cookie_banner = format!("we use cookies {}", "to help us ".repeat(10));
+        assert_eq!(
+            stripper
+                .match_paragraph(&long_cookie_banner)
+                .map(|r| r.name),
+            Some("cookie-banner")
+        );
+        assert_eq!(
+            stripper
+                .match_paragraph(&format!("{long_cookie_banner} {}", "and ".repeat(50)))
+                .map(|r| r.name),
+            None
+        );
+    }
 }

@@ -364,18 +364,36 @@ pub const ARTICLE_MIN_WORDS: usize = 30;
 pub const ARTICLE_MIN_FUNCTION_WORDS: f64 = 0.32;
 
 /// Words of a paragraph: runs of letters and digits.
-fn words(text: &str) -> Box<dyn Iterator<Item = &str> + '_> {
-    if text.is_ascii() {
-        Box::new(
-            text.split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| !w.is_empty()),
-        )
-    } else {
-        Box::new(
-            text.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty()),
-        )
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// How many [`words`] the paragraph has, counting no further than `limit`:
+/// the smaller of the two.
+fn count_words(text: &str, limit: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let letter = if bytes[i].is_ascii() {
+            i += 1;
+            bytes[i - 1].is_ascii_alphanumeric()
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            i += c.len_utf8();
+            c.is_alphanumeric()
+        };
+        if letter && !in_word {
+            count += 1;
+            if count >= limit {
+                return limit;
+            }
+        }
+        in_word = letter;
     }
+    count
 }
 
 fn is_function_word(word: &str) -> bool {
@@ -391,12 +409,12 @@ fn is_function_word(word: &str) -> bool {
 /// How many words the paragraph has (runs of letters and digits, so list
 /// markers and punctuation do not count).
 pub fn word_count(text: &str) -> usize {
-    words(text).count()
+    count_words(text, usize::MAX)
 }
 
 /// Whether the paragraph has at least `n` words, counting no further.
 pub fn has_words(text: &str, n: usize) -> bool {
-    words(text).nth(n.saturating_sub(1)).is_some() || n == 0
+    n == 0 || count_words(text, n) >= n
 }
 
 /// The share of the paragraph's words that are function words.
@@ -468,6 +486,33 @@ mod tests {
              i prace są wstrzymane do odwołania, a to jest problem.",
         ] {
             assert!(reads_like_article(prose), "{prose}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn count_words_counts_as_words_did(
+            text in proptest::prop_oneof![
+                "[a1é£\u{301}\u{663}_ .,'-]{0,40}",
+                proptest::arbitrary::any::<String>(),
+            ],
+            limit in 0usize..12,
+        ) {
+            // Words as they were first found: ASCII text split at ASCII
+            // letters and digits, other text at Unicode ones.
+            let expected = if text.is_ascii() {
+                text.split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .count()
+            } else {
+                text.split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .count()
+            };
+            proptest::prop_assert_eq!(words(&text).count(), expected);
+            proptest::prop_assert_eq!(word_count(&text), expected);
+            proptest::prop_assert_eq!(count_words(&text, limit), expected.min(limit));
+            proptest::prop_assert_eq!(has_words(&text, limit), expected >= limit);
         }
     }
 
