@@ -206,6 +206,7 @@ impl<'c> Decider<'c> {
     pub fn with_capacity(near: Option<NearParams>, paragraphs: usize) -> Decider<'c> {
         let mut decider = Decider::new(near);
         decider.first_seen.reserve(paragraphs, |_| 0);
+        decider.kept.reserve_exact(paragraphs);
         decider
     }
 
