@@ -129,11 +129,28 @@ fn verbose_says_more_and_quiet_says_nothing() {
     assert_eq!(extra.len(), 4, "{}", verbose.stderr);
     assert_eq!(extra[0], "dedupe: 2 worker threads");
     for (line, label) in extra[1..].iter().zip(["reading", "comparing", "deciding"]) {
-        assert!(
-            line.starts_with(&format!("dedupe: {label:<10} 5 documents in "))
-                && line.ends_with(" s"),
-            "{line}"
-        );
+        let prefix = format!("dedupe: {label:<10} 5 documents in ");
+        assert!(line.starts_with(&prefix), "{line}");
+        let (time, memory) = match line[prefix.len()..].split_once(" s, ") {
+            Some((time, memory)) => (time, Some(memory)),
+            None => (line[prefix.len()..].strip_suffix(" s").unwrap_or(""), None),
+        };
+        assert!(time.parse::<f64>().is_ok(), "{line}");
+        // On Linux, the memory now and the peak so far, from /proc.
+        if cfg!(target_os = "linux") {
+            let memory = memory.unwrap_or_else(|| panic!("no memory in {line}"));
+            let numbers: Vec<u64> = memory
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|n| !n.is_empty())
+                .map(|n| n.parse().unwrap())
+                .collect();
+            assert_eq!(
+                memory,
+                format!("{} MB in memory (peak {} MB)", numbers[0], numbers[1]),
+                "{line}"
+            );
+            assert!(numbers[0] > 0 && numbers[0] <= numbers[1], "{line}");
+        }
     }
     // The extra lines come first; the summary is unchanged after them.
     assert!(verbose.stderr.ends_with(&normal.stderr));
