@@ -205,6 +205,7 @@ impl<'c> Decider<'c> {
     /// it grows.
     pub fn with_capacity(near: Option<NearParams>, paragraphs: usize) -> Decider<'c> {
         let mut decider = Decider::new(near);
+        // The table is empty: there is nothing to hash again.
         decider.first_seen.reserve(paragraphs, |_| 0);
         decider.kept.reserve_exact(paragraphs);
         decider

@@ -21,7 +21,9 @@
 //! 3. Per chunk of documents: read each file again and shingle its
 //!    paragraphs (in parallel), decide exact and near-duplicate paragraphs
 //!    document by document in input order (the only sequential step), then
-//!    write each cleaned copy and build its report entry (in parallel).
+//!    write each cleaned copy and build its report entry (in parallel). The
+//!    workers read chunk k + 1 and write chunk k - 1 while chunk k is
+//!    decided.
 //!
 //! Documents are files from a directory walk or lines of a JSONL input
 //! ([`jsonl`]); the cleaned corpus is a directory ([`write`](mod@write)) or JSONL. With
@@ -125,7 +127,7 @@ struct Para {
     end: u32,
     /// Fingerprint of its normalised text; 0 for boilerplate.
     fingerprint: u64,
-    /// Distinct shingles, for a paragraph that is not boilerplate (0 when
+    /// Its shingles, for a paragraph that is not boilerplate (0 when
     /// near-duplicates are off: exact matching needs no shingles).
     shingles: u32,
     /// 0 for text; for boilerplate, 1 + the rule's index in [`RuleNames`].
