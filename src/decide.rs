@@ -169,6 +169,24 @@ impl Kept {
     }
 }
 
+/// A paragraph's shingles and its anchors among them, worked out before the
+/// decision (in parallel, since they depend on the paragraph alone).
+#[derive(Debug, Clone, Default)]
+pub struct Shingled {
+    /// The paragraph's shingles.
+    pub shingles: Shingles,
+    /// Indices in `shingles` of its anchors ([`index::anchor_positions`]).
+    pub anchors: Vec<usize>,
+}
+
+impl Shingled {
+    /// The paragraph with these shingles.
+    pub fn new(shingles: Shingles) -> Shingled {
+        let anchors = index::anchor_positions(&shingles);
+        Shingled { shingles, anchors }
+    }
+}
+
 /// Decides documents one at a time, in input order.
 #[derive(Debug)]
 pub struct Decider<'c> {
@@ -219,7 +237,7 @@ impl<'c> Decider<'c> {
     }
 
     /// The verdicts for document `doc`, which must come after every document
-    /// already decided. `shingles[i]` are the shingles of paragraph `i`
+    /// already decided. `shingled[i]` are the shingles of paragraph `i`
     /// (empty, or missing, for boilerplate or when near-duplicate matching
     /// is off).
     ///
@@ -230,10 +248,10 @@ impl<'c> Decider<'c> {
         &mut self,
         doc: usize,
         candidates: &[Candidate],
-        shingles: &[Shingles],
+        shingled: &[Shingled],
         read_shingles: &mut dyn FnMut(Location) -> Vec<u64>,
     ) -> Vec<Verdict> {
-        let none = Shingles::default();
+        let none = Shingled::default();
         let mut verdicts = Vec::with_capacity(candidates.len());
         for (para, c) in candidates.iter().enumerate() {
             let at = Location { doc, para };
@@ -257,7 +275,7 @@ impl<'c> Decider<'c> {
                 continue;
             }
             let number = u32::try_from(self.kept.len()).expect("fewer than 2^32 kept paragraphs");
-            let shingles = shingles.get(para).unwrap_or(&none);
+            let Shingled { shingles, anchors } = shingled.get(para).unwrap_or(&none);
             if let Some((params, index)) = &mut self.near {
                 let kept = &self.kept;
                 let (recent, near_params) = (&self.recent, *params);
@@ -266,14 +284,13 @@ impl<'c> Decider<'c> {
                     Some(hashes) => into.extend_from_slice(hashes),
                     None => into.extend(read_shingles(at)),
                 };
-                let anchors = index::anchor_positions(shingles);
                 let long_enough = shingles.len() >= near_params.min_shingles.max(1);
                 if long_enough
                     && let Some(corpus) = self.corpus.filter(|c| c.parameters().near_duplicates)
                     && let Some((of, similarity)) = near_match(
                         &|h| corpus.holder(h),
                         shingles,
-                        &anchors,
+                        anchors,
                         &near_params,
                         &mut |number, into| corpus.shingles(number, into),
                         |h| u64::from(h as u32),
@@ -286,7 +303,7 @@ impl<'c> Decider<'c> {
                     && let Some((of, similarity)) = near_match(
                         &|h| index.holder(h).map(|n| kept[n as usize].location()),
                         shingles,
-                        &anchors,
+                        anchors,
                         &near_params,
                         &mut source_shingles,
                         |h| h,
@@ -464,7 +481,7 @@ mod tests {
             .map(|(i, paras)| {
                 let candidates: Vec<Candidate> =
                     paras.iter().map(|p| Text(hash(&normalize(p)))).collect();
-                let sh: Vec<Shingles> = paras.iter().map(|p| shingled(p)).collect();
+                let sh: Vec<Shingled> = paras.iter().map(|p| Shingled::new(shingled(p))).collect();
                 d.decide(i, &candidates, &sh, &mut read_again)
             })
             .collect()

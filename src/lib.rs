@@ -62,7 +62,7 @@ pub mod write;
 
 use config::{Config, Mode, Offsets, OutputFormat, ReportTarget};
 use decide::documents::{self, DocumentMatch};
-use decide::{Candidate, Decider, Location, NearParams, Verdict};
+use decide::{Candidate, Decider, Location, NearParams, Shingled, Verdict};
 use error::{Fatal, FileError, Operation, display_path};
 use fingerprint::minhash::{Signature, Sketch};
 use progress::{Phase, Phases, Progress};
@@ -203,7 +203,7 @@ struct Prepared {
     /// The JSONL line of a record (see [`jsonl`]), to write it again.
     line: Option<Vec<u8>>,
     /// Shingles of each paragraph (empty when not needed).
-    shingles: Vec<fingerprint::Shingles>,
+    shingles: Vec<Shingled>,
 }
 
 /// Runs the pipeline for `config`, writing the JSON report to `stdout` when
@@ -804,11 +804,13 @@ fn prepare(
 ) -> Result<Prepared, FileError> {
     let (text, line) = read_again(doc, config)?;
     let dropped = doc_match.is_some() && config.drop_duplicate_documents;
-    let mut shingles = vec![fingerprint::Shingles::default(); doc.paragraphs.len()];
+    let mut shingles = vec![Shingled::default(); doc.paragraphs.len()];
     if config.near_duplicates && !dropped {
         for (p, out) in doc.paragraphs.iter().zip(shingles.iter_mut()) {
             if p.is_text() && p.shingles as usize >= config.min_shingles.max(1) {
-                shingle_paragraph(&text, p.span(), config, out);
+                let mut own = fingerprint::Shingles::default();
+                shingle_paragraph(&text, p.span(), config, &mut own);
+                *out = Shingled::new(own);
             }
         }
     }
@@ -1202,15 +1204,15 @@ fn add_to_index(
     builder: &mut corpus::Builder,
     doc: &Analysis,
     verdicts: &[Verdict],
-    shingles: &[fingerprint::Shingles],
+    shingles: &[Shingled],
 ) {
-    let none = fingerprint::Shingles::default();
+    let none = Shingled::default();
     let mut number = None;
     for ((para, verdict), p) in verdicts.iter().enumerate().zip(doc.paragraphs.iter()) {
         if *verdict == Verdict::Kept && p.is_text() {
             let doc_number = *number.get_or_insert_with(|| builder.add_document(&doc.source.name));
             let own = shingles.get(para).unwrap_or(&none);
-            builder.add_paragraph(doc_number, para, p.span(), p.fingerprint, own);
+            builder.add_paragraph(doc_number, para, p.span(), p.fingerprint, &own.shingles);
         }
     }
 }
