@@ -44,7 +44,9 @@
 //! candidate sources. When enough of its anchors ([`PREFILTER`]) point at
 //! them, their full shingles are fetched (the most recent
 //! [`RECENT_PARAGRAPHS`] kept paragraphs are held in memory, older ones are
-//! read again from their documents) and the coverage is counted exactly.
+//! read back from a spool file that holds the shingles of every kept
+//! paragraph, or without one read again from their documents) and the
+//! coverage is counted exactly.
 //!
 //! Paragraphs with fewer than `min_shingles` shingles (default 3: a
 //! one-sentence paragraph of fewer than seven words, or two short sentences
@@ -77,8 +79,9 @@ use crate::corpus::Index;
 use crate::fingerprint::Shingles;
 use hashbrown::HashTable;
 use index::AnchorIndex;
-use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
+use std::fs::File;
+use std::io::Write;
 
 /// Where a paragraph is: the document's index in input order and the
 /// paragraph's index in the document. Orders as input order.
@@ -198,10 +201,9 @@ pub struct Decider<'c> {
     /// bucket, where a map from fingerprint to location took 17.
     first_seen: HashTable<u32>,
     near: Option<(NearParams, AnchorIndex)>,
-    /// Shingles of the most recently kept paragraphs, so that a source among
-    /// them need not be read again.
-    recent: FxHashMap<Location, Vec<u64>>,
-    recent_order: VecDeque<Location>,
+    /// Shingles of the kept paragraphs, for counting a near-duplicate's
+    /// coverage by its sources.
+    memory: Memory,
 }
 
 impl<'c> Decider<'c> {
@@ -213,8 +215,7 @@ impl<'c> Decider<'c> {
             kept: Vec::new(),
             first_seen: HashTable::new(),
             near: near.map(|p| (p, AnchorIndex::default())),
-            recent: FxHashMap::default(),
-            recent_order: VecDeque::new(),
+            memory: Memory::default(),
         }
     }
 
@@ -227,6 +228,20 @@ impl<'c> Decider<'c> {
         decider.first_seen.reserve(paragraphs, |_| 0);
         decider.kept.reserve_exact(paragraphs);
         decider
+    }
+
+    /// Writes the shingles of every kept paragraph to `file` (a temporary
+    /// file, empty), so that a source older than the
+    /// [`RECENT_PARAGRAPHS`] held in memory is read back from it by offset
+    /// rather than by reading and shingling its document again.
+    pub fn spool_to(mut self, file: File) -> Decider<'c> {
+        self.memory.spool = Some(Spool {
+            file,
+            buffer: Vec::new(),
+            flushed: 0,
+            starts: vec![0],
+        });
+        self
     }
 
     /// Decides against an indexed corpus too: a paragraph that repeats it
@@ -243,7 +258,8 @@ impl<'c> Decider<'c> {
     ///
     /// `read_shingles` gives the shingle hashes of an earlier kept paragraph
     /// (by reading its document again) when a candidate source is no longer
-    /// among the [`RECENT_PARAGRAPHS`] whose shingles are kept in memory.
+    /// among the [`RECENT_PARAGRAPHS`] whose shingles are kept in memory,
+    /// and there is no spool ([`Decider::spool_to`]) to read them from.
     pub fn decide(
         &mut self,
         doc: usize,
@@ -254,7 +270,6 @@ impl<'c> Decider<'c> {
         let none = Shingled::default();
         let mut verdicts = Vec::with_capacity(candidates.len());
         for (para, c) in candidates.iter().enumerate() {
-            let at = Location { doc, para };
             let hash = match *c {
                 Candidate::Boilerplate(rule) => {
                     verdicts.push(Verdict::Boilerplate(rule));
@@ -278,11 +293,11 @@ impl<'c> Decider<'c> {
             let Shingled { shingles, anchors } = shingled.get(para).unwrap_or(&none);
             if let Some((params, index)) = &mut self.near {
                 let kept = &self.kept;
-                let (recent, near_params) = (&self.recent, *params);
-                let mut source_shingles = |at: Location, into: &mut Vec<u64>| match recent.get(&at)
-                {
-                    Some(hashes) => into.extend_from_slice(hashes),
-                    None => into.extend(read_shingles(at)),
+                let (memory, near_params) = (&mut self.memory, *params);
+                let mut source_shingles = |number: u32, into: &mut Vec<u64>| {
+                    if !memory.fetch(number, into) {
+                        into.extend(read_shingles(kept[number as usize].location()));
+                    }
                 };
                 let long_enough = shingles.len() >= near_params.min_shingles.max(1);
                 if long_enough
@@ -299,9 +314,11 @@ impl<'c> Decider<'c> {
                     verdicts.push(Verdict::CorpusNearDuplicate { of, similarity });
                     continue;
                 }
+                // Kept paragraphs are numbered in input order, so the
+                // numbers order the sources as their locations would.
                 if long_enough
                     && let Some((of, similarity)) = near_match(
-                        &|h| index.holder(h).map(|n| kept[n as usize].location()),
+                        &|h| index.holder(h),
                         shingles,
                         anchors,
                         &near_params,
@@ -309,17 +326,13 @@ impl<'c> Decider<'c> {
                         |h| h,
                     )
                 {
+                    let of = kept[of as usize].location();
                     verdicts.push(Verdict::NearDuplicate { of, similarity });
                     continue;
                 }
                 let anchors: Vec<u64> = anchors.iter().map(|&i| shingles.hashes[i]).collect();
                 index.insert(&anchors, number);
-                remember(
-                    &mut self.recent,
-                    &mut self.recent_order,
-                    at,
-                    &shingles.hashes,
-                );
+                self.memory.remember(number, &shingles.hashes);
             }
             self.kept.push(Kept {
                 fingerprint: hash,
@@ -349,23 +362,140 @@ impl<'c> Decider<'c> {
     }
 }
 
-/// Keeps the shingles of a kept paragraph among the recent ones.
-fn remember(
-    recent: &mut FxHashMap<Location, Vec<u64>>,
-    order: &mut VecDeque<Location>,
-    at: Location,
-    hashes: &[u64],
-) {
-    if hashes.is_empty() {
-        return;
+/// Shingles of kept paragraphs by number: the most recent
+/// [`RECENT_PARAGRAPHS`] in memory, and every one in the spool when there
+/// is one.
+#[derive(Debug)]
+struct Memory {
+    /// Shingles of kept paragraphs `first..first + recent.len()`.
+    recent: VecDeque<Vec<u64>>,
+    first: u32,
+    /// How many are held in memory ([`RECENT_PARAGRAPHS`]).
+    capacity: usize,
+    spool: Option<Spool>,
+}
+
+impl Default for Memory {
+    fn default() -> Memory {
+        Memory {
+            recent: VecDeque::new(),
+            first: 0,
+            capacity: RECENT_PARAGRAPHS,
+            spool: None,
+        }
     }
-    if order.len() == RECENT_PARAGRAPHS
-        && let Some(oldest) = order.pop_front()
-    {
-        recent.remove(&oldest);
+}
+
+/// The shingles of every kept paragraph, one after another in a temporary
+/// file, as little-endian u64.
+#[derive(Debug)]
+struct Spool {
+    file: File,
+    /// Bytes not yet written to the file.
+    buffer: Vec<u8>,
+    /// Bytes written to the file.
+    flushed: u64,
+    /// Where each kept paragraph's shingles start, in shingles, and where
+    /// the last one's end.
+    starts: Vec<u64>,
+}
+
+/// Bytes the spool gathers before writing them.
+const SPOOL_BUFFER: usize = 1 << 20;
+
+impl Memory {
+    /// Keeps the shingles of kept paragraph `number`, the next one.
+    fn remember(&mut self, number: u32, hashes: &[u64]) {
+        if let Some(spool) = &mut self.spool
+            && spool.push(hashes).is_err()
+        {
+            // A spool that cannot be written is given up: sources are
+            // then read again from their documents, with the same result.
+            self.spool = None;
+        }
+        if self.recent.len() >= self.capacity {
+            self.recent.pop_front();
+            self.first += 1;
+        }
+        debug_assert_eq!(number, self.first + self.recent.len() as u32);
+        self.recent.push_back(hashes.to_vec());
     }
-    recent.insert(at, hashes.to_vec());
-    order.push_back(at);
+
+    /// Adds the shingles of kept paragraph `number` to `into`; `false` when
+    /// they are neither in memory nor in the spool.
+    fn fetch(&mut self, number: u32, into: &mut Vec<u64>) -> bool {
+        if let Some(hashes) = number
+            .checked_sub(self.first)
+            .and_then(|i| self.recent.get(i as usize))
+        {
+            into.extend_from_slice(hashes);
+            return true;
+        }
+        match &mut self.spool {
+            Some(spool) => match spool.read(number, into) {
+                Ok(found) => found,
+                Err(_) => {
+                    self.spool = None;
+                    false
+                }
+            },
+            None => false,
+        }
+    }
+}
+
+impl Spool {
+    fn push(&mut self, hashes: &[u64]) -> std::io::Result<()> {
+        for h in hashes {
+            self.buffer.extend_from_slice(&h.to_le_bytes());
+        }
+        let end = self.starts.last().copied().unwrap_or(0) + hashes.len() as u64;
+        self.starts.push(end);
+        if self.buffer.len() >= SPOOL_BUFFER {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.write_all(&self.buffer)?;
+        self.flushed += self.buffer.len() as u64;
+        self.buffer.clear();
+        Ok(())
+    }
+
+    /// Adds the shingles of kept paragraph `number`; `false` if it was
+    /// never spooled.
+    fn read(&mut self, number: u32, into: &mut Vec<u64>) -> std::io::Result<bool> {
+        let n = number as usize;
+        let (Some(&start), Some(&end)) = (self.starts.get(n), self.starts.get(n + 1)) else {
+            return Ok(false);
+        };
+        if end * 8 > self.flushed {
+            self.flush()?;
+        }
+        let mut bytes = vec![0u8; ((end - start) * 8) as usize];
+        read_at(&self.file, &mut bytes, start * 8)?;
+        into.extend(bytes.chunks_exact(8).map(|b| {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(b);
+            u64::from_le_bytes(word)
+        }));
+        Ok(true)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, into: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(into, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(mut file: &File, into: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(into)
 }
 
 /// Share of a paragraph's own anchors that must point at its candidate
@@ -377,7 +507,7 @@ pub const PREFILTER: f64 = 0.25;
 
 /// Kept paragraphs whose shingles the decision keeps in memory; an older
 /// candidate source is read again from its document.
-pub const RECENT_PARAGRAPHS: usize = 131_072;
+pub const RECENT_PARAGRAPHS: usize = 16_384;
 
 /// The source and coverage of a near-duplicate, or `None` for a paragraph
 /// that is not one. `holder` names the kept paragraph that had a shingle as
@@ -468,14 +598,23 @@ mod tests {
     }
 
     fn decide_texts(docs: &[&[&str]]) -> Vec<Vec<Verdict>> {
-        let params = NearParams {
-            threshold: 0.8,
-            min_shingles: 3,
-        };
-        let mut d = Decider::new(Some(params));
+        decide_texts_with(docs, Decider::new(Some(NEAR)), true)
+    }
+
+    const NEAR: NearParams = NearParams {
+        threshold: 0.8,
+        min_shingles: 3,
+    };
+
+    /// [`decide_texts`] with this decider; `read` allows reading sources
+    /// again from their texts.
+    fn decide_texts_with(docs: &[&[&str]], mut d: Decider, read: bool) -> Vec<Vec<Verdict>> {
         // Sources come from the texts themselves, as the pipeline reads them
         // again from their documents.
-        let mut read_again = |at: Location| shingled(docs[at.doc][at.para]).hashes;
+        let mut read_again = |at: Location| {
+            assert!(read, "{at:?} read again");
+            shingled(docs[at.doc][at.para]).hashes
+        };
         docs.iter()
             .enumerate()
             .map(|(i, paras)| {
@@ -485,6 +624,43 @@ mod tests {
                 d.decide(i, &candidates, &sh, &mut read_again)
             })
             .collect()
+    }
+
+    #[test]
+    fn sources_come_from_memory_the_spool_or_their_documents_alike() {
+        let docs: Vec<Vec<String>> = (0..6)
+            .map(|d| {
+                (0..4)
+                    .map(|p| match (d + p) % 3 {
+                        0 => A.to_string(),
+                        1 => A.replace("three", format!("{d} or {p}").as_str()),
+                        _ => format!("{B} Paragraph {p} of document {d} differs here."),
+                    })
+                    .collect()
+            })
+            .collect();
+        let docs: Vec<Vec<&str>> = docs
+            .iter()
+            .map(|d| d.iter().map(String::as_str).collect())
+            .collect();
+        let docs: Vec<&[&str]> = docs.iter().map(Vec::as_slice).collect();
+        let expected = decide_texts(&docs);
+        assert!(
+            expected
+                .iter()
+                .flatten()
+                .any(|v| matches!(v, Verdict::NearDuplicate { .. })),
+            "{expected:?}"
+        );
+        // One paragraph in memory: every other source comes from the spool.
+        let mut spooled =
+            Decider::new(Some(NEAR)).spool_to(tempfile::tempfile().expect("a temporary file"));
+        spooled.memory.capacity = 1;
+        assert_eq!(decide_texts_with(&docs, spooled, false), expected);
+        // Without a spool, from the documents.
+        let mut read = Decider::new(Some(NEAR));
+        read.memory.capacity = 1;
+        assert_eq!(decide_texts_with(&docs, read, true), expected);
     }
 
     const A: &str = "The regional council voted on Tuesday to close three rural schools, \

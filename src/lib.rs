@@ -377,6 +377,13 @@ pub fn run_with_progress(
         ReportTarget::None => DocumentSpool::discard(),
         _ => DocumentSpool::in_dir(&spool_dir).map_err(spool_error)?,
     };
+    // The shingles of kept paragraphs wait there too; without the file,
+    // older sources are read again from their documents.
+    if near.is_some()
+        && let Ok(file) = tempfile::tempfile_in(&spool_dir)
+    {
+        decider = decider.spool_to(file);
+    }
     let want_entries = config.report != ReportTarget::None;
     let mut html_spool = html::Spool::for_config(config)?;
     let indices: Vec<usize> = (0..docs.len()).collect();
