@@ -6,7 +6,8 @@
 # counts, and one Markdown table row per mode and thread count for the
 # README.
 #
-#   scripts/bench.sh [--size 100M|1G|5G] [--threads N[,N...]] [--mode default|exact|both]
+#   scripts/bench.sh [--size 100M|1G|5G] [--threads N[,N...]]
+#                    [--mode default|exact|floor|both|all]
 #                    [--source DIR] [--seed S] [--out DIR] [--keep] [--runs N]
 #                    [-- DEDUPE ARGS...]
 #
@@ -15,7 +16,10 @@
 #                the speedup over the first (default: the number of cores)
 # --mode MODE    default: dedupe's defaults (stripping, exact and near
 #                duplicates, document groups, cleaned corpus and report);
-#                exact: --exact --no-strip; both (default: default)
+#                exact: --exact --no-strip; floor: not dedupe but
+#                examples/io_floor, the file work no run can avoid (every
+#                file read twice and written once, nothing else); both:
+#                default and exact; all: the three (default: default)
 # --source DIR   articles the generator learns from (default: the BBC
 #                articles in ../shared/eval/news/bbc when present, else
 #                fixtures/seeds)
@@ -58,9 +62,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$mode" in
-  default | exact) modes=("$mode") ;;
+  default | exact | floor) modes=("$mode") ;;
   both) modes=(default exact) ;;
-  *) echo "bench: --mode is default, exact or both, not $mode" >&2; exit 2 ;;
+  all) modes=(default exact floor) ;;
+  *) echo "bench: --mode is default, exact, floor, both or all, not $mode" >&2; exit 2 ;;
 esac
 IFS=, read -r -a thread_counts <<<"$threads"
 for n in "${thread_counts[@]}" "$runs"; do
@@ -165,11 +170,11 @@ for m in "${modes[@]}"; do
       run=$runs_dir/$m-j$t-$r
       mkdir "$run"
       status=0
-      /usr/bin/time -v -o "$run/time.txt" \
-        "$bin/dedupe" "$corpus_dir/corpus" -o "$run/clean" -j "$t" "${flags[@]}" "$@" \
-        2>"$run/dedupe.txt" || status=$?
+      command=("$bin/dedupe" "$corpus_dir/corpus" -o "$run/clean" -j "$t" "${flags[@]}" "$@")
+      [ "$m" = floor ] && command=("$bin/examples/io_floor" "$corpus_dir/corpus" "$run/clean" -j "$t")
+      /usr/bin/time -v -o "$run/time.txt" "${command[@]}" 2>"$run/dedupe.txt" || status=$?
       if [ "$status" -ne 0 ]; then
-        echo "bench: dedupe exited with $status ($m, -j $t):" >&2
+        echo "bench: ${command[0]##*/} exited with $status ($m, -j $t):" >&2
         cat "$run/dedupe.txt" >&2
         exit "$status"
       fi
@@ -237,7 +242,7 @@ awk -F'\t' -v runs="$runs" -v first="${thread_counts[0]}" '
     print "|---|---|---|---|---|---|---|---|---|"
     for (g = 1; g <= groups; g++) {
       key = order[g]; split(key, k, SUBSEP)
-      name = k[1] == "exact" ? "`--exact --no-strip`" : "defaults"
+      name = k[1] == "exact" ? "`--exact --no-strip`" : k[1] == "floor" ? "file work only (`io_floor`)" : "defaults"
       printf "| %s | %s | %.0f MB | %d | %.2f s | %.1f MB/s | %.0f | %.0f MB | %.0f%% |\n",
         name, k[2], bytes[key] / 1e6, docs[key], wall[key], bytes[key] / wall[key] / 1e6,
         docs[key] / wall[key], rss[key] / 1024, cpu[key]

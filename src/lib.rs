@@ -72,8 +72,9 @@ use report::{
     Palette, ParagraphRef, Reason, Removal, Report, Scope, Summary,
 };
 use segment::Span;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use strip::Stripper;
 use walk::Source;
@@ -91,7 +92,11 @@ pub enum ExitStatus {
 }
 
 /// Documents read, decided and written together in the second pass.
-const CHUNK_DOCUMENTS: usize = 256;
+const BATCH_DOCUMENTS: usize = 16;
+
+/// Batches of the second pass in flight at once: read ahead of the
+/// decision, or decided and not yet written. Bounds the text in memory.
+const BATCHES_AHEAD: usize = 64;
 
 /// What the first pass keeps of a document: enough to decide and to find
 /// the text again, not the text itself.
@@ -183,21 +188,72 @@ impl RuleNames {
 /// verdicts.
 type Decided = (usize, String, Option<Vec<u8>>, Vec<Verdict>);
 
-/// The finishing of one chunk of the second pass: on a thread of its own
-/// while the next chunk is decided, or done.
-enum Pending<'scope> {
-    Thread(std::thread::ScopedJoinHandle<'scope, Vec<Result<Finished, Fatal>>>),
-    Done(Vec<Result<Finished, Fatal>>),
+/// What a worker of the second pass sends back: a batch read, or written,
+/// by its number, or word that a worker panicked.
+enum Event {
+    Prepared(usize, Vec<Result<Prepared, FileError>>),
+    Finished(usize, Vec<Result<Finished, Fatal>>),
+    Panicked,
 }
 
-/// What a worker thread made, or an error if it panicked.
-fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> Result<T, Fatal> {
-    handle
-        .join()
-        .map_err(|_| Fatal::new("a worker thread panicked"))
+/// Batches that arrive in any order, taken in order.
+struct InOrder<T> {
+    /// The number of the next batch to take.
+    next: usize,
+    /// Batches `next..`, those that have arrived.
+    waiting: VecDeque<Option<T>>,
 }
 
-/// A document of the current chunk, read again for the second pass.
+impl<T> Default for InOrder<T> {
+    fn default() -> InOrder<T> {
+        InOrder {
+            next: 0,
+            waiting: VecDeque::new(),
+        }
+    }
+}
+
+impl<T> InOrder<T> {
+    /// Batch `number`, arrived.
+    fn put(&mut self, number: usize, batch: T) {
+        let at = number - self.next;
+        if self.waiting.len() <= at {
+            self.waiting.resize_with(at + 1, || None);
+        }
+        self.waiting[at] = Some(batch);
+    }
+
+    /// The next batch, if it has arrived.
+    fn take(&mut self) -> Option<T> {
+        let batch = self.waiting.front_mut()?.take()?;
+        self.waiting.pop_front();
+        self.next += 1;
+        Some(batch)
+    }
+}
+
+/// Runs `job` on a worker of `scope` when `overlap`, else here and now;
+/// either way its event goes to `events`.
+fn dispatch<'s>(
+    scope: &rayon::Scope<'s>,
+    overlap: bool,
+    events: &std::sync::mpsc::Sender<Event>,
+    job: impl FnOnce() -> Event + Send + 's,
+) {
+    if !overlap {
+        let _ = events.send(job());
+        return;
+    }
+    let events = events.clone();
+    scope.spawn(move |_| {
+        // A panic is reported as one, not left to stall the run.
+        let event =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or(Event::Panicked);
+        let _ = events.send(event);
+    });
+}
+
+/// A document read again for the second pass.
 struct Prepared {
     text: String,
     /// The JSONL line of a record (see [`jsonl`]), to write it again.
@@ -386,60 +442,73 @@ pub fn run_with_progress(
     }
     let want_entries = config.report != ReportTarget::None;
     let mut html_spool = html::Spool::for_config(config)?;
-    let indices: Vec<usize> = (0..docs.len()).collect();
-    let chunks: Vec<&[usize]> = indices.chunks(CHUNK_DOCUMENTS).collect();
-    let prepare_chunk = |chunk: &[usize]| -> Vec<Result<Prepared, FileError>> {
-        pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|&i| prepare(&docs[i], doc_matches[i], config))
-                .collect()
-        })
+    // Documents go through the second pass in batches of BATCH_DOCUMENTS:
+    // the workers read and shingle batches ahead, this thread decides them
+    // in input order, the workers write the decided ones, and this thread
+    // takes what they made in input order again. No step waits for a whole
+    // round of the others: a batch is decided as soon as it and those
+    // before it are read.
+    let batches: Vec<Range<usize>> = (0..docs.len())
+        .step_by(BATCH_DOCUMENTS)
+        .map(|start| start..(start + BATCH_DOCUMENTS).min(docs.len()))
+        .collect();
+    let prepare_batch = |b: usize| -> Event {
+        let prepared = batches[b]
+            .clone()
+            .map(|i| prepare(&docs[i], doc_matches[i], config))
+            .collect();
+        Event::Prepared(b, prepared)
     };
-    // The decision is sequential; with more than one thread, the workers
-    // read and shingle the next chunk while this thread decides and writes
-    // one. With one thread, everything runs in turn on it.
-    let overlap = pool.current_num_threads() > 1;
-    let chunks = &chunks;
-    phases.start(Phase::Decide, docs.len());
-    let finish_chunk =
-        |ready: Vec<Decided>, want_html: html::Want| -> Vec<Result<Finished, Fatal>> {
-            pool.install(|| {
-                ready
-                    .into_par_iter()
-                    .map(|(i, text, line, verdicts)| {
-                        let wanted = Wanted {
-                            staging: staging.as_ref(),
-                            lines,
-                            line: line.as_deref(),
-                            attributes: attribute_offsets,
-                            entry: want_entries,
-                            corpus: corpus.as_ref(),
-                            findings: want_findings,
-                            html: want_html,
-                        };
-                        finish(i, &text, &docs, &verdicts, &wanted)
-                    })
-                    .collect()
-            })
-        };
-    std::thread::scope(|scope| -> Result<(), Fatal> {
-        let start = |k: usize| scope.spawn(move || prepare_chunk(chunks[k]));
-        let mut next = (overlap && !chunks.is_empty()).then(|| start(0));
-        // Chunk k is decided while the workers read chunk k + 1 and write
-        // chunk k - 1; what chunk k - 1 made is then taken in input order.
-        let mut finishing: Option<Pending> = None;
-        for k in 0..=chunks.len() {
-            interrupt::check(&not_written(config, tally.summary.documents, total))?;
-            let mut ready = Vec::new();
-            if let Some(&chunk) = chunks.get(k) {
-                let prepared = match next.take() {
-                    Some(handle) => joined(handle)?,
-                    None => prepare_chunk(chunk),
+    let finish_batch = |b: usize, ready: Vec<Decided>, want_html: html::Want| -> Event {
+        let finished = ready
+            .into_iter()
+            .map(|(i, text, line, verdicts)| {
+                let wanted = Wanted {
+                    staging: staging.as_ref(),
+                    lines,
+                    line: line.as_deref(),
+                    attributes: attribute_offsets,
+                    entry: want_entries,
+                    corpus: corpus.as_ref(),
+                    findings: want_findings,
+                    html: want_html,
                 };
-                next = (overlap && k + 1 < chunks.len()).then(|| start(k + 1));
-                ready.reserve(chunk.len());
-                for (&i, result) in chunk.iter().zip(prepared) {
+                finish(i, &text, &docs, &verdicts, &wanted)
+            })
+            .collect();
+        Event::Finished(b, finished)
+    };
+    // With one thread, every batch is read, decided and written in turn on
+    // this thread.
+    let overlap = pool.current_num_threads() > 1;
+    phases.start(Phase::Decide, docs.len());
+    let (events, arrived) = std::sync::mpsc::channel::<Event>();
+    pool.in_place_scope(|scope| -> Result<(), Fatal> {
+        let (mut read_next, mut decided, mut taken) = (0, 0, 0);
+        let mut prepared: InOrder<Vec<Result<Prepared, FileError>>> = InOrder::default();
+        let mut finished: InOrder<Vec<Result<Finished, Fatal>>> = InOrder::default();
+        while taken < batches.len() {
+            if interrupt::requested().is_some() {
+                interrupt::check(&not_written(config, tally.summary.documents, total))?;
+            }
+            while read_next < batches.len() && read_next < taken + BATCHES_AHEAD {
+                let b = read_next;
+                dispatch(scope, overlap, &events, move || prepare_batch(b));
+                read_next += 1;
+            }
+            // Wait for whatever comes next, then take everything that has
+            // come.
+            let mut event = arrived.recv().ok();
+            while let Some(e) = event.take().or_else(|| arrived.try_recv().ok()) {
+                match e {
+                    Event::Prepared(b, docs) => prepared.put(b, docs),
+                    Event::Finished(b, docs) => finished.put(b, docs),
+                    Event::Panicked => return Err(Fatal::new("a worker thread panicked")),
+                }
+            }
+            while let Some(batch) = prepared.take() {
+                let mut ready: Vec<Decided> = Vec::with_capacity(batch.len());
+                for (i, result) in batches[decided].clone().zip(batch) {
                     match result {
                         Ok(doc) => {
                             let Prepared {
@@ -469,46 +538,44 @@ pub fn run_with_progress(
                         Err(err) => errors.push(err),
                     }
                 }
-            }
-            let finished = match finishing.take() {
-                Some(Pending::Thread(handle)) => joined(handle)?,
-                Some(Pending::Done(finished)) => finished,
-                None => Vec::new(),
-            };
-            let count = finished.len();
-            for result in finished {
-                let mut doc = result?;
-                tally.finished(&doc);
-                findings.append(&mut doc.findings);
-                if let Some(line) = &doc.line {
-                    output.write_line(line, stdout)?;
-                }
-                if let (Some(sink), Some(line)) = (&mut attributes, &doc.attributes) {
-                    sink.write_line(line)?;
-                }
-                if let Some(json) = &doc.json {
-                    spool.push(json).map_err(spool_error)?;
-                }
-                if let Some(entry) = doc.html {
-                    html_spool.push(entry).map_err(|e| {
-                        let beside = config.html_report.as_deref().unwrap_or(Path::new("."));
-                        Fatal::new(format!(
-                            "cannot write the HTML report's temporary file beside {}: {e}",
-                            display_path(beside)
-                        ))
-                    })?;
-                }
-            }
-            progress.advance(count as u64);
-            if k < chunks.len() {
                 // Whether the HTML report still takes text depends on what
-                // the chunks before took.
+                // the batches before took; one that took text it turns out
+                // to have no room for is left out when it comes back, as it
+                // would have been.
                 let want_html = html_spool.want();
-                let finish_chunk = &finish_chunk;
-                finishing = Some(match overlap {
-                    true => Pending::Thread(scope.spawn(move || finish_chunk(ready, want_html))),
-                    false => Pending::Done(finish_chunk(ready, want_html)),
+                let b = decided;
+                dispatch(scope, overlap, &events, move || {
+                    finish_batch(b, ready, want_html)
                 });
+                decided += 1;
+            }
+            while let Some(batch) = finished.take() {
+                let count = batch.len();
+                for result in batch {
+                    let mut doc = result?;
+                    tally.finished(&doc);
+                    findings.append(&mut doc.findings);
+                    if let Some(line) = &doc.line {
+                        output.write_line(line, stdout)?;
+                    }
+                    if let (Some(sink), Some(line)) = (&mut attributes, &doc.attributes) {
+                        sink.write_line(line)?;
+                    }
+                    if let Some(json) = &doc.json {
+                        spool.push(json).map_err(spool_error)?;
+                    }
+                    if let Some(entry) = doc.html {
+                        html_spool.push(entry).map_err(|e| {
+                            let beside = config.html_report.as_deref().unwrap_or(Path::new("."));
+                            Fatal::new(format!(
+                                "cannot write the HTML report's temporary file beside {}: {e}",
+                                display_path(beside)
+                            ))
+                        })?;
+                    }
+                }
+                progress.advance(count as u64);
+                taken += 1;
             }
         }
         Ok(())
