@@ -43,10 +43,10 @@
 //! the same choice. The two kept paragraphs named most often are its
 //! candidate sources. When enough of its anchors ([`PREFILTER`]) point at
 //! them, their full shingles are fetched (the most recent
-//! [`RECENT_PARAGRAPHS`] kept paragraphs are held in memory, older ones are
-//! read back from a spool file that holds the shingles of every kept
-//! paragraph, or without one read again from their documents) and the
-//! coverage is counted exactly.
+//! [`RECENT_PARAGRAPHS`] kept paragraphs are held in memory; older ones are
+//! asked of the caller, who reads them back from the first pass's spool or
+//! makes them again from the document) and the coverage is counted
+//! exactly.
 //!
 //! Paragraphs with fewer than `min_shingles` shingles (default 3: a
 //! one-sentence paragraph of fewer than seven words, or two short sentences
@@ -80,8 +80,6 @@ use crate::fingerprint::Shingles;
 use hashbrown::HashTable;
 use index::AnchorIndex;
 use std::collections::VecDeque;
-use std::fs::File;
-use std::io::Write;
 
 /// Where a paragraph is: the document's index in input order and the
 /// paragraph's index in the document. Orders as input order.
@@ -174,7 +172,7 @@ impl Kept {
 
 /// A paragraph's shingles and its anchors among them, worked out before the
 /// decision (in parallel, since they depend on the paragraph alone).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Shingled {
     /// The paragraph's shingles.
     pub shingles: Shingles,
@@ -230,20 +228,6 @@ impl<'c> Decider<'c> {
         decider
     }
 
-    /// Writes the shingles of every kept paragraph to `file` (a temporary
-    /// file, empty), so that a source older than the
-    /// [`RECENT_PARAGRAPHS`] held in memory is read back from it by offset
-    /// rather than by reading and shingling its document again.
-    pub fn spool_to(mut self, file: File) -> Decider<'c> {
-        self.memory.spool = Some(Spool {
-            file,
-            buffer: Vec::new(),
-            flushed: 0,
-            starts: vec![0],
-        });
-        self
-    }
-
     /// Decides against an indexed corpus too: a paragraph that repeats it
     /// is a duplicate of the corpus's paragraph, before any copy in the run.
     pub fn against(mut self, corpus: &'c Index) -> Decider<'c> {
@@ -258,8 +242,7 @@ impl<'c> Decider<'c> {
     ///
     /// `read_shingles` gives the shingle hashes of an earlier kept paragraph
     /// (by reading its document again) when a candidate source is no longer
-    /// among the [`RECENT_PARAGRAPHS`] whose shingles are kept in memory,
-    /// and there is no spool ([`Decider::spool_to`]) to read them from.
+    /// among the [`RECENT_PARAGRAPHS`] whose shingles are kept in memory.
     pub fn decide(
         &mut self,
         doc: usize,
@@ -362,17 +345,15 @@ impl<'c> Decider<'c> {
     }
 }
 
-/// Shingles of kept paragraphs by number: the most recent
-/// [`RECENT_PARAGRAPHS`] in memory, and every one in the spool when there
-/// is one.
+/// Shingles of the most recent [`RECENT_PARAGRAPHS`] kept paragraphs, by
+/// number.
 #[derive(Debug)]
 struct Memory {
     /// Shingles of kept paragraphs `first..first + recent.len()`.
     recent: VecDeque<Vec<u64>>,
     first: u32,
-    /// How many are held in memory ([`RECENT_PARAGRAPHS`]).
+    /// How many are held ([`RECENT_PARAGRAPHS`]).
     capacity: usize,
-    spool: Option<Spool>,
 }
 
 impl Default for Memory {
@@ -381,38 +362,13 @@ impl Default for Memory {
             recent: VecDeque::new(),
             first: 0,
             capacity: RECENT_PARAGRAPHS,
-            spool: None,
         }
     }
 }
 
-/// The shingles of every kept paragraph, one after another in a temporary
-/// file, as little-endian u64.
-#[derive(Debug)]
-struct Spool {
-    file: File,
-    /// Bytes not yet written to the file.
-    buffer: Vec<u8>,
-    /// Bytes written to the file.
-    flushed: u64,
-    /// Where each kept paragraph's shingles start, in shingles, and where
-    /// the last one's end.
-    starts: Vec<u64>,
-}
-
-/// Bytes the spool gathers before writing them.
-const SPOOL_BUFFER: usize = 1 << 20;
-
 impl Memory {
     /// Keeps the shingles of kept paragraph `number`, the next one.
     fn remember(&mut self, number: u32, hashes: &[u64]) {
-        if let Some(spool) = &mut self.spool
-            && spool.push(hashes).is_err()
-        {
-            // A spool that cannot be written is given up: sources are
-            // then read again from their documents, with the same result.
-            self.spool = None;
-        }
         if self.recent.len() >= self.capacity {
             self.recent.pop_front();
             self.first += 1;
@@ -422,80 +378,19 @@ impl Memory {
     }
 
     /// Adds the shingles of kept paragraph `number` to `into`; `false` when
-    /// they are neither in memory nor in the spool.
+    /// they are no longer held.
     fn fetch(&mut self, number: u32, into: &mut Vec<u64>) -> bool {
-        if let Some(hashes) = number
+        match number
             .checked_sub(self.first)
             .and_then(|i| self.recent.get(i as usize))
         {
-            into.extend_from_slice(hashes);
-            return true;
-        }
-        match &mut self.spool {
-            Some(spool) => match spool.read(number, into) {
-                Ok(found) => found,
-                Err(_) => {
-                    self.spool = None;
-                    false
-                }
-            },
+            Some(hashes) => {
+                into.extend_from_slice(hashes);
+                true
+            }
             None => false,
         }
     }
-}
-
-impl Spool {
-    fn push(&mut self, hashes: &[u64]) -> std::io::Result<()> {
-        for h in hashes {
-            self.buffer.extend_from_slice(&h.to_le_bytes());
-        }
-        let end = self.starts.last().copied().unwrap_or(0) + hashes.len() as u64;
-        self.starts.push(end);
-        if self.buffer.len() >= SPOOL_BUFFER {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.write_all(&self.buffer)?;
-        self.flushed += self.buffer.len() as u64;
-        self.buffer.clear();
-        Ok(())
-    }
-
-    /// Adds the shingles of kept paragraph `number`; `false` if it was
-    /// never spooled.
-    fn read(&mut self, number: u32, into: &mut Vec<u64>) -> std::io::Result<bool> {
-        let n = number as usize;
-        let (Some(&start), Some(&end)) = (self.starts.get(n), self.starts.get(n + 1)) else {
-            return Ok(false);
-        };
-        if end * 8 > self.flushed {
-            self.flush()?;
-        }
-        let mut bytes = vec![0u8; ((end - start) * 8) as usize];
-        read_at(&self.file, &mut bytes, start * 8)?;
-        into.extend(bytes.chunks_exact(8).map(|b| {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(b);
-            u64::from_le_bytes(word)
-        }));
-        Ok(true)
-    }
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, into: &mut [u8], offset: u64) -> std::io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    file.read_exact_at(into, offset)
-}
-
-#[cfg(not(unix))]
-fn read_at(mut file: &File, into: &mut [u8], offset: u64) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    file.seek(SeekFrom::Start(offset))?;
-    file.read_exact(into)
 }
 
 /// Share of a paragraph's own anchors that must point at its candidate
@@ -506,7 +401,8 @@ fn read_at(mut file: &File, into: &mut [u8], offset: u64) -> std::io::Result<()>
 pub const PREFILTER: f64 = 0.25;
 
 /// Kept paragraphs whose shingles the decision keeps in memory; an older
-/// candidate source is read again from its document.
+/// candidate source's are asked for (read back from the first pass's spool,
+/// see [`crate::fingerprint::spool`], or made again from its document).
 pub const RECENT_PARAGRAPHS: usize = 16_384;
 
 /// The source and coverage of a near-duplicate, or `None` for a paragraph
@@ -627,7 +523,7 @@ mod tests {
     }
 
     #[test]
-    fn sources_come_from_memory_the_spool_or_their_documents_alike() {
+    fn sources_come_from_memory_or_the_caller_alike() {
         let docs: Vec<Vec<String>> = (0..6)
             .map(|d| {
                 (0..4)
@@ -652,12 +548,7 @@ mod tests {
                 .any(|v| matches!(v, Verdict::NearDuplicate { .. })),
             "{expected:?}"
         );
-        // One paragraph in memory: every other source comes from the spool.
-        let mut spooled =
-            Decider::new(Some(NEAR)).spool_to(tempfile::tempfile().expect("a temporary file"));
-        spooled.memory.capacity = 1;
-        assert_eq!(decide_texts_with(&docs, spooled, false), expected);
-        // Without a spool, from the documents.
+        // One paragraph in memory: every other source is asked for.
         let mut read = Decider::new(Some(NEAR));
         read.memory.capacity = 1;
         assert_eq!(decide_texts_with(&docs, read, true), expected);

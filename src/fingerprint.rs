@@ -35,6 +35,7 @@
 //! shingles and is only ever matched exactly.
 
 pub mod minhash;
+pub mod spool;
 
 use std::cell::RefCell;
 use unicode_normalization::char::canonical_combining_class;

@@ -65,6 +65,7 @@ use decide::documents::{self, DocumentMatch};
 use decide::{Candidate, Decider, Location, NearParams, Shingled, Verdict};
 use error::{Fatal, FileError, Operation, display_path};
 use fingerprint::minhash::{Signature, Sketch};
+use fingerprint::spool::{self, Spool};
 use progress::{Phase, Phases, Progress};
 use rayon::prelude::*;
 use report::{
@@ -110,6 +111,10 @@ struct Analysis {
     /// The encoding the file was decoded from; `None` for UTF-8.
     encoding: Option<&'static encoding_rs::Encoding>,
     paragraphs: Box<[Para]>,
+    /// Where the first pass left the shingles of its paragraphs, for the
+    /// second (see [`fingerprint::spool`]); `None` when it could not, and
+    /// the second pass makes them again.
+    spooled: Option<spool::Place>,
 }
 
 impl Analysis {
@@ -132,8 +137,11 @@ struct Para {
     end: u32,
     /// Fingerprint of its normalised text; 0 for boilerplate.
     fingerprint: u64,
-    /// Its shingles, for a paragraph that is not boilerplate (0 when
-    /// near-duplicates are off: exact matching needs no shingles).
+    /// How many shingles it has, for a paragraph that the first pass did
+    /// not strip (0 when near-duplicates are off: exact matching needs no
+    /// shingles). Kept when the `repeated-block` signal removes the
+    /// paragraph later, so that the count still finds the paragraphs after
+    /// it in the spool.
     shingles: u32,
     /// 0 for text; for boilerplate, 1 + the rule's index in [`RuleNames`].
     rule: u16,
@@ -152,6 +160,12 @@ impl Para {
 
     fn is_text(&self) -> bool {
         self.rule == 0
+    }
+
+    /// Whether the first pass stored its shingles in the spool: those of
+    /// every paragraph long enough to be matched as a near-duplicate.
+    fn spooled(&self, config: &Config) -> bool {
+        self.shingles as usize >= config.min_shingles.max(1)
     }
 
     fn candidate(&self, names: &RuleNames) -> Candidate {
@@ -343,6 +357,24 @@ pub fn run_with_progress(
         );
     }
 
+    // The report's entries wait beside it, or in the temporary directory
+    // when it goes to stdout or a device; so do the shingles the first pass
+    // makes for the second. Without that file, the second pass makes them
+    // again.
+    let spool_dir = match &config.report {
+        ReportTarget::File(path) if !is_special(path) => path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+        _ => std::env::temp_dir(),
+    };
+    let shingle_spool = match config.near_duplicates {
+        true => tempfile::tempfile_in(&spool_dir).ok().map(Spool::new),
+        false => None,
+    };
+    let shingle_spool = shingle_spool.as_ref();
+
     // Pass 1, per document.
     let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)?;
     let total = entries.len();
@@ -358,7 +390,9 @@ pub fn run_with_progress(
                 let analysis = match interrupt::requested() {
                     // Stopping: the result is thrown away below.
                     Some(_) => Err(FileError::new("", Operation::Read, "interrupted")),
-                    None => entry.and_then(|source| analyze(source, &stripper, &names, config)),
+                    None => entry.and_then(|source| {
+                        analyze(source, &stripper, &names, config, shingle_spool)
+                    }),
                 };
                 progress.advance(1);
                 match analysis {
@@ -413,16 +447,6 @@ pub fn run_with_progress(
     let mut tally = Tally::default();
     let want_findings = config.mode == Mode::Check;
     let mut findings: Vec<gate::Finding> = Vec::new();
-    // The report's entries wait beside it, or in the temporary directory
-    // when it goes to stdout or a device.
-    let spool_dir = match &config.report {
-        ReportTarget::File(path) if !is_special(path) => path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf(),
-        _ => std::env::temp_dir(),
-    };
     let spool_error = |e: std::io::Error| {
         Fatal::new(format!(
             "cannot write the report's temporary file in {}: {e}",
@@ -433,13 +457,6 @@ pub fn run_with_progress(
         ReportTarget::None => DocumentSpool::discard(),
         _ => DocumentSpool::in_dir(&spool_dir).map_err(spool_error)?,
     };
-    // The shingles of kept paragraphs wait there too; without the file,
-    // older sources are read again from their documents.
-    if near.is_some()
-        && let Ok(file) = tempfile::tempfile_in(&spool_dir)
-    {
-        decider = decider.spool_to(file);
-    }
     let want_entries = config.report != ReportTarget::None;
     let mut html_spool = html::Spool::for_config(config)?;
     // Documents go through the second pass in batches of BATCH_DOCUMENTS:
@@ -455,7 +472,7 @@ pub fn run_with_progress(
     let prepare_batch = |b: usize| -> Event {
         let prepared = batches[b]
             .clone()
-            .map(|i| prepare(&docs[i], doc_matches[i], config))
+            .map(|i| prepare(&docs[i], doc_matches[i], config, shingle_spool))
             .collect();
         Event::Prepared(b, prepared)
     };
@@ -526,7 +543,7 @@ pub fn run_with_progress(
                                     Decider::drop_document(&candidates, m.of, m.similarity as f32)
                                 }
                                 _ => decider.decide(i, &candidates, &shingles, &mut |at| {
-                                    read_shingles(&docs, at, config)
+                                    read_shingles(&docs, at, config, shingle_spool)
                                 }),
                             };
                             tally.add(i, &verdicts);
@@ -766,6 +783,7 @@ fn analyze(
     stripper: &Stripper,
     names: &RuleNames,
     config: &Config,
+    spool: Option<&Spool>,
 ) -> Result<(Analysis, Option<Signature>), FileError> {
     let (text, _) = read_document(&source, config)?;
     if u32::try_from(text.text.len()).is_err() {
@@ -784,6 +802,7 @@ fn analyze(
     let stripped = stripper.strip_normalized(&paragraphs, &normalized);
     let mut sketch = Sketch::default();
     let mut shingles = fingerprint::Shingles::default();
+    let mut stored = spool::Record::default();
     let mut records = Vec::with_capacity(paragraphs.len());
     for (((span, paragraph), normalized), rule) in
         spans.iter().zip(&paragraphs).zip(&normalized).zip(stripped)
@@ -806,6 +825,9 @@ fn analyze(
                     fingerprint::shingles(normalized, config.shingle_width, &mut shingles);
                     sketch.add(&shingles.hashes);
                     record.shingles = shingles.len() as u32;
+                    if spool.is_some() && record.spooled(config) {
+                        stored.add(&shingles);
+                    }
                 }
             }
         }
@@ -818,6 +840,12 @@ fn analyze(
         encoding: text.encoding,
         paragraphs: records.into_boxed_slice(),
         source,
+        // A record that cannot be written costs its document the time of
+        // making its shingles again, nothing more.
+        spooled: match spool {
+            Some(spool) if !stored.is_empty() => spool.append(&stored.finish()).ok(),
+            _ => None,
+        },
     };
     Ok((analysis, config.near_duplicates.then(|| sketch.finish())))
 }
@@ -863,29 +891,38 @@ fn mark_repeated_blocks(
             {
                 p.rule = repeated;
                 p.fingerprint = 0;
-                p.shingles = 0;
             }
         }
     }
 }
 
-/// Second pass, one document: read it again and shingle the paragraphs that
-/// near-duplicate matching will look at.
+/// Second pass, one document: read it again, and take the shingles of the
+/// paragraphs that near-duplicate matching will look at from the spool (or
+/// make them again).
 fn prepare(
     doc: &Analysis,
     doc_match: Option<DocumentMatch>,
     config: &Config,
+    spool: Option<&Spool>,
 ) -> Result<Prepared, FileError> {
     let (text, line) = read_again(doc, config)?;
     let dropped = doc_match.is_some() && config.drop_duplicate_documents;
     let mut shingles = vec![Shingled::default(); doc.paragraphs.len()];
     if config.near_duplicates && !dropped {
+        let mut stored = spooled_shingles(doc, config, spool).into_iter();
         for (p, out) in doc.paragraphs.iter().zip(shingles.iter_mut()) {
-            if p.is_text() && p.shingles as usize >= config.min_shingles.max(1) {
+            if !p.spooled(config) {
+                continue;
+            }
+            let own = stored.next();
+            if !p.is_text() {
+                continue;
+            }
+            *out = Shingled::new(own.unwrap_or_else(|| {
                 let mut own = fingerprint::Shingles::default();
                 shingle_paragraph(&text, p.span(), config, &mut own);
-                *out = Shingled::new(own);
-            }
+                own
+            }));
         }
     }
     Ok(Prepared {
@@ -895,11 +932,50 @@ fn prepare(
     })
 }
 
-/// The shingle hashes of paragraph `at`, read again from its document: a
-/// candidate source of a near-duplicate that is no longer in the decision's
-/// memory. A document that cannot be read again, or changed, gives none.
-fn read_shingles(docs: &[Analysis], at: Location, config: &Config) -> Vec<u64> {
+/// The shingles the first pass stored for `doc`, one for each paragraph
+/// that [`Para::spooled`]; none when it stored none or they cannot be read.
+fn spooled_shingles(
+    doc: &Analysis,
+    config: &Config,
+    spool: Option<&Spool>,
+) -> Vec<fingerprint::Shingles> {
+    let (Some(spool), Some(place)) = (spool, doc.spooled) else {
+        return Vec::new();
+    };
+    let counts: Vec<usize> = doc
+        .paragraphs
+        .iter()
+        .filter(|p| p.spooled(config))
+        .map(|p| p.shingles as usize)
+        .collect();
+    spool
+        .record(place)
+        .and_then(|record| spool::decode(&record, &counts, config.shingle_width))
+        .unwrap_or_default()
+}
+
+/// The shingle hashes of paragraph `at`: a candidate source of a
+/// near-duplicate that is no longer in the decision's memory. Read from the
+/// spool, or else again from its document; a document that cannot be read
+/// again, or changed, gives none.
+fn read_shingles(
+    docs: &[Analysis],
+    at: Location,
+    config: &Config,
+    spool: Option<&Spool>,
+) -> Vec<u64> {
     let doc = &docs[at.doc];
+    if let (Some(spool), Some(place)) = (spool, doc.spooled) {
+        let before: usize = doc.paragraphs[..at.para]
+            .iter()
+            .filter(|p| p.spooled(config))
+            .map(|p| p.shingles as usize)
+            .sum();
+        let count = doc.paragraphs[at.para].shingles as usize;
+        if let Ok(hashes) = spool.hashes(place, before, count) {
+            return hashes;
+        }
+    }
     let Ok((text, _)) = read_again(doc, config) else {
         return Vec::new();
     };
@@ -1458,3 +1534,58 @@ fn absolute(path: &Path) -> PathBuf {
 
 // A paragraph's record stays at 24 bytes (see [`Para`]).
 const _: () = assert!(std::mem::size_of::<Para>() == 24);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each seed analysed twice, with its shingles spooled and without.
+    fn seeds_both_ways(config: &Config, spool: &Spool) -> Vec<(Analysis, Analysis)> {
+        let stripper = Stripper::new(&[], true).expect("the built-in rules");
+        let names = RuleNames::new(&stripper);
+        let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)
+            .expect("the seeds are there");
+        entries
+            .into_iter()
+            .map(|entry| {
+                let source = entry.expect("a seed");
+                let analyse = |spool| analyze(source.clone(), &stripper, &names, config, spool);
+                let (with, _) = analyse(Some(spool)).expect("analysed");
+                let (without, _) = analyse(None).expect("analysed");
+                assert!(with.spooled.is_some() && without.spooled.is_none());
+                (with, without)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spooled_shingles_are_the_shingles_made_again() {
+        let config = Config::new(vec![PathBuf::from("fixtures/seeds")]);
+        let spool = Spool::new(tempfile::tempfile().expect("a temporary file"));
+        let mut sources = 0;
+        for (mut with, mut without) in seeds_both_ways(&config, &spool) {
+            // A paragraph removed after the first pass (as the
+            // repeated-block signal does) keeps its place in the spool.
+            if let Some(p) = with.paragraphs.iter().position(|p| p.spooled(&config)) {
+                with.paragraphs[p].rule = 1;
+                without.paragraphs[p].rule = 1;
+            }
+            let spooled = prepare(&with, None, &config, Some(&spool)).expect("read again");
+            let made = prepare(&without, None, &config, None).expect("read again");
+            assert_eq!(spooled.shingles, made.shingles);
+            assert!(spooled.shingles.iter().any(|s| !s.shingles.is_empty()));
+            for (para, p) in with.paragraphs.iter().enumerate() {
+                if p.spooled(&config) {
+                    let at = Location { doc: 0, para };
+                    let hashes =
+                        read_shingles(std::slice::from_ref(&with), at, &config, Some(&spool));
+                    assert_eq!(hashes.len(), p.shingles as usize);
+                    let made = read_shingles(std::slice::from_ref(&without), at, &config, None);
+                    assert_eq!(hashes, made);
+                    sources += 1;
+                }
+            }
+        }
+        assert!(sources > 20, "{sources} paragraphs compared");
+    }
+}

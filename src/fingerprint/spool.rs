@@ -1,0 +1,262 @@
+//! The first pass's shingles, kept for the second in a temporary file.
+//!
+//! Both passes need a paragraph's shingles: the first to sketch its
+//! document ([`super::minhash`]), the second to match near-duplicates.
+//! Making them twice cost about a fifth of the second pass's work; holding
+//! them in memory would take more than the text itself. So the first pass
+//! appends each document's shingles to a file, and the second reads them
+//! back: one read a document, and one a paragraph for a candidate source
+//! of a near-duplicate.
+//!
+//! A document's record holds the paragraphs whose shingles were kept, in
+//! document order: first the hashes of each, one paragraph after another
+//! (little-endian u64), then for each its word count and the runs of its
+//! shingle starts (a count, then a (first start, length) pair a run, all
+//! little-endian u32). Shingles start on consecutive words inside a
+//! sentence, so a paragraph takes a few pairs rather than a number a
+//! shingle. The hashes come first so that one paragraph's can be read
+//! alone, at an offset worked out from the shingle counts before it.
+//!
+//! Records are written by many threads at once, each at its own offset,
+//! so their order in the file is not the input order; nothing but these
+//! offsets depends on it.
+
+use super::Shingles;
+use std::fs::File;
+use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The temporary file of shingles (see the module doc).
+#[derive(Debug)]
+pub struct Spool {
+    file: File,
+    /// Bytes taken by the records appended so far.
+    end: AtomicU64,
+    /// Writes one at a time where a write at an offset is not at hand.
+    #[cfg(not(unix))]
+    lock: std::sync::Mutex<()>,
+}
+
+/// Where a document's record is in the spool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// Offset of the record in the file.
+    pub offset: u64,
+    /// Its length in bytes.
+    pub len: u32,
+}
+
+impl Spool {
+    /// A spool in `file`, a temporary file, empty.
+    pub fn new(file: File) -> Spool {
+        Spool {
+            file,
+            end: AtomicU64::new(0),
+            #[cfg(not(unix))]
+            lock: std::sync::Mutex::new(()),
+        }
+    }
+
+    /// Appends a document's record ([`Record::finish`]); where it went.
+    pub fn append(&self, record: &[u8]) -> io::Result<Place> {
+        let len = u32::try_from(record.len())
+            .map_err(|_| io::Error::other("a document's shingles take 4 GiB or more"))?;
+        let offset = self.end.fetch_add(u64::from(len), Ordering::Relaxed);
+        self.write_at(record, offset)?;
+        Ok(Place { offset, len })
+    }
+
+    /// The record at `place`.
+    pub fn record(&self, place: Place) -> io::Result<Vec<u8>> {
+        let mut bytes = vec![0; place.len as usize];
+        self.read_at(&mut bytes, place.offset)?;
+        Ok(bytes)
+    }
+
+    /// The `count` shingle hashes that start `skip` hashes into the record
+    /// at `place`: one paragraph's, when `skip` counts the hashes of the
+    /// paragraphs stored before it.
+    pub fn hashes(&self, place: Place, skip: usize, count: usize) -> io::Result<Vec<u64>> {
+        let (start, len) = (skip * 8, count * 8);
+        if start + len > place.len as usize {
+            return Err(io::Error::other("past the end of the document's record"));
+        }
+        let mut bytes = vec![0; len];
+        self.read_at(&mut bytes, place.offset + start as u64)?;
+        Ok(bytes.chunks_exact(8).map(le_u64).collect())
+    }
+
+    #[cfg(unix)]
+    fn write_at(&self, bytes: &[u8], offset: u64) -> io::Result<()> {
+        std::os::unix::fs::FileExt::write_all_at(&self.file, bytes, offset)
+    }
+
+    #[cfg(unix)]
+    fn read_at(&self, into: &mut [u8], offset: u64) -> io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(&self.file, into, offset)
+    }
+
+    #[cfg(not(unix))]
+    fn write_at(&self, bytes: &[u8], offset: u64) -> io::Result<()> {
+        use std::io::{Seek, SeekFrom, Write};
+        let _one = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(offset))?;
+        file.write_all(bytes)
+    }
+
+    #[cfg(not(unix))]
+    fn read_at(&self, into: &mut [u8], offset: u64) -> io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        let _one = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(offset))?;
+        file.read_exact(into)
+    }
+}
+
+/// A document's record, paragraph by paragraph.
+#[derive(Debug, Default)]
+pub struct Record {
+    hashes: Vec<u8>,
+    rest: Vec<u8>,
+}
+
+impl Record {
+    /// Adds the next stored paragraph's shingles.
+    pub fn add(&mut self, shingles: &Shingles) {
+        for h in &shingles.hashes {
+            self.hashes.extend_from_slice(&h.to_le_bytes());
+        }
+        let mut runs: Vec<(u32, u32)> = Vec::new();
+        for &start in &shingles.starts {
+            match runs.last_mut() {
+                Some((first, len)) if *first + *len == start => *len += 1,
+                _ => runs.push((start, 1)),
+            }
+        }
+        // Paragraphs are shorter than 4 GiB, and so are their word counts.
+        self.put(shingles.words as u32);
+        self.put(runs.len() as u32);
+        for (first, len) in runs {
+            self.put(first);
+            self.put(len);
+        }
+    }
+
+    fn put(&mut self, n: u32) {
+        self.rest.extend_from_slice(&n.to_le_bytes());
+    }
+
+    /// Whether no paragraph was added.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty() && self.rest.is_empty()
+    }
+
+    /// The record's bytes.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.hashes.append(&mut self.rest);
+        self.hashes
+    }
+}
+
+/// The shingles of the stored paragraphs of `record`, whose shingle counts
+/// are `counts`, in order; each made `width` words wide, as they were.
+pub fn decode(record: &[u8], counts: &[usize], width: usize) -> io::Result<Vec<Shingles>> {
+    let bad = || io::Error::other("a damaged record of shingles");
+    let total: usize = counts.iter().sum();
+    let (mut hashes, mut rest) = (
+        record.get(..total * 8).ok_or_else(bad)?,
+        record.get(total * 8..).ok_or_else(bad)?,
+    );
+    let mut next = || -> io::Result<u32> {
+        let (n, after) = rest.split_first_chunk::<4>().ok_or_else(bad)?;
+        rest = after;
+        Ok(u32::from_le_bytes(*n))
+    };
+    let mut out = Vec::with_capacity(counts.len());
+    for &count in counts {
+        let (own, after) = hashes.split_at(count * 8);
+        hashes = after;
+        let words = next()? as usize;
+        let mut starts = Vec::with_capacity(count);
+        for _ in 0..next()? {
+            let (first, len) = (next()?, next()?);
+            starts.extend(first..first.checked_add(len).ok_or_else(bad)?);
+        }
+        if starts.len() != count {
+            return Err(bad());
+        }
+        out.push(Shingles {
+            hashes: own.chunks_exact(8).map(le_u64).collect(),
+            starts,
+            words,
+            width: width.max(1),
+        });
+    }
+    match rest.is_empty() {
+        true => Ok(out),
+        false => Err(bad()),
+    }
+}
+
+fn le_u64(bytes: &[u8]) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::{normalize, shingles};
+
+    fn shingled(text: &str) -> Shingles {
+        let mut out = Shingles::default();
+        shingles(&normalize(text), 5, &mut out);
+        out
+    }
+
+    const PARAGRAPHS: [&str; 3] = [
+        "The council said on Monday that it would not open the new library this year. \
+         Builders found asbestos in the roof. Work stopped.",
+        "Ministers from both sides will meet again in Geneva next week to talk it over.",
+        "Short. Very short. Still short. But this sentence is long enough for shingles.",
+    ];
+
+    #[test]
+    fn records_give_back_the_shingles_they_were_made_of() {
+        let spool = Spool::new(tempfile::tempfile().expect("a temporary file"));
+        let made: Vec<Shingles> = PARAGRAPHS.iter().map(|p| shingled(p)).collect();
+        let mut record = Record::default();
+        assert!(record.is_empty());
+        made.iter().for_each(|s| record.add(s));
+        // Another document's record first, so that offsets matter.
+        let other = spool.append(&[7; 13]).expect("written");
+        let place = spool.append(&record.finish()).expect("written");
+        assert_eq!(other.offset, 0);
+        assert_eq!(place.offset, 13);
+        let counts: Vec<usize> = made.iter().map(Shingles::len).collect();
+        let bytes = spool.record(place).expect("read");
+        assert_eq!(decode(&bytes, &counts, 5).expect("decoded"), made);
+        assert_eq!(
+            spool.hashes(place, counts[0], counts[1]).expect("read"),
+            made[1].hashes
+        );
+        assert!(spool.hashes(place, counts[0], place.len as usize).is_err());
+    }
+
+    #[test]
+    fn damaged_records_are_refused() {
+        let made = shingled(PARAGRAPHS[0]);
+        let mut record = Record::default();
+        record.add(&made);
+        let bytes = record.finish();
+        let counts = [made.len()];
+        assert!(decode(&bytes[..bytes.len() - 1], &counts, 5).is_err());
+        assert!(decode(&bytes, &[made.len() + 1], 5).is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode(&longer, &counts, 5).is_err());
+    }
+}
