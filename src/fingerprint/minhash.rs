@@ -100,18 +100,22 @@ impl Signature {
 
     /// One key per band; a band whose bins are all empty has none.
     pub fn band_keys(&self) -> impl Iterator<Item = u64> + '_ {
-        self.0
-            .chunks_exact(ROWS)
-            .take(BANDS)
-            .enumerate()
-            .filter(|(_, rows)| rows.iter().any(|&b| b != EMPTY))
-            .map(|(band, rows)| {
-                let mut bytes = [0u8; ROWS * 4];
-                for (chunk, row) in bytes.chunks_exact_mut(4).zip(rows) {
-                    chunk.copy_from_slice(&row.to_le_bytes());
-                }
-                xxh3_64_with_seed(&bytes, SEED ^ band as u64)
-            })
+        (0..BANDS).filter_map(|band| self.band_key(band))
+    }
+
+    /// The key of band `band` (below [`BANDS`]), seeded with the band's
+    /// number, so that keys of different bands differ; `None` when its
+    /// bins are all empty (or the signature has none).
+    pub fn band_key(&self, band: usize) -> Option<u64> {
+        let rows = self.0.get(band * ROWS..(band + 1) * ROWS)?;
+        if rows.iter().all(|&b| b == EMPTY) {
+            return None;
+        }
+        let mut bytes = [0u8; ROWS * 4];
+        for (chunk, row) in bytes.chunks_exact_mut(4).zip(rows) {
+            chunk.copy_from_slice(&row.to_le_bytes());
+        }
+        Some(xxh3_64_with_seed(&bytes, SEED ^ band as u64))
     }
 }
 
