@@ -207,21 +207,22 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
         None => File::open(input).map_err(cannot)?,
     };
     let store = Arc::new(Store { file });
+    let input: Arc<Path> = Arc::from(input);
     Ok(found
         .into_iter()
         .map(|(offset, len, line, id)| {
             let at = format!("{name}:{line}");
             match id {
-                Ok(id) => Ok(Source {
-                    name: if id.is_empty() { at } else { id },
-                    path: input.to_path_buf(),
-                    record: Some(Record {
+                Ok(id) => Ok(Source::record(
+                    if id.is_empty() { at } else { id },
+                    &input,
+                    Record {
                         store: Arc::clone(&store),
                         offset,
                         len,
                         line,
-                    }),
-                }),
+                    },
+                )),
                 Err(message) => Err(FileError::new(at, Operation::Decode, message)),
             }
         })

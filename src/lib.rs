@@ -992,12 +992,12 @@ fn read_document(
 ) -> Result<(read::Text, Option<Vec<u8>>), FileError> {
     let Some(record) = &source.record else {
         return Ok((
-            read::read(&source.name, &source.path, config.max_file_size)?,
+            read::read(&source.name, &source.path(), config.max_file_size)?,
             None,
         ));
     };
     let line = record.read_line().map_err(|e| {
-        let at = format!("line {} of {}", record.line, display_path(&source.path));
+        let at = format!("line {} of {}", record.line, display_path(&source.path()));
         FileError::new(source.name.clone(), Operation::Read, format!("{e} ({at})"))
     })?;
     let text = jsonl::text_of(&line, &config.fields)
@@ -1325,7 +1325,7 @@ fn findings_of(
         let excerpt = report::excerpt(paragraph);
         findings.push(gate::Finding {
             path: doc.source.name.clone(),
-            file: display_path(&doc.source.path),
+            file: display_path(&doc.source.path()),
             line: doc.source.record.as_ref().map_or(line, |r| r.line as usize),
             paragraph: para,
             kind,
