@@ -153,12 +153,25 @@ pub struct NearParams {
     pub min_shingles: usize,
 }
 
-/// A kept paragraph: its fingerprint and where it is.
+/// A kept paragraph: where it is. Its fingerprint is asked of
+/// [`Earlier`] when needed, which is when a new paragraph's fingerprint
+/// seems to match it: 8 bytes a kept paragraph rather than 16.
 #[derive(Debug, Clone, Copy)]
 struct Kept {
-    fingerprint: u64,
     doc: u32,
     para: u32,
+}
+
+/// What the decision asks of the paragraphs decided before it, which it
+/// does not keep itself.
+pub trait Earlier {
+    /// The fingerprint of the kept paragraph at `at`.
+    fn fingerprint(&self, at: Location) -> u64;
+    /// The shingle hashes of the kept paragraph at `at` (read again from
+    /// where they were left): asked when a candidate source of a
+    /// near-duplicate is no longer among the [`RECENT_PARAGRAPHS`] whose
+    /// shingles are kept in memory.
+    fn shingles(&mut self, at: Location) -> Vec<u64>;
 }
 
 impl Kept {
@@ -240,15 +253,14 @@ impl<'c> Decider<'c> {
     /// (empty, or missing, for boilerplate or when near-duplicate matching
     /// is off).
     ///
-    /// `read_shingles` gives the shingle hashes of an earlier kept paragraph
-    /// (by reading its document again) when a candidate source is no longer
-    /// among the [`RECENT_PARAGRAPHS`] whose shingles are kept in memory.
+    /// `earlier` gives the fingerprints and shingles of kept paragraphs
+    /// that the decider does not hold.
     pub fn decide(
         &mut self,
         doc: usize,
         candidates: &[Candidate],
         shingled: &[Shingled],
-        read_shingles: &mut dyn FnMut(Location) -> Vec<u64>,
+        earlier: &mut dyn Earlier,
     ) -> Vec<Verdict> {
         let none = Shingled::default();
         let mut verdicts = Vec::with_capacity(candidates.len());
@@ -265,10 +277,8 @@ impl<'c> Decider<'c> {
                 continue;
             }
             let kept = &self.kept;
-            if let Some(&first) = self
-                .first_seen
-                .find(hash, |&n| kept[n as usize].fingerprint == hash)
-            {
+            let fingerprint = |n: u32| earlier.fingerprint(kept[n as usize].location());
+            if let Some(&first) = self.first_seen.find(hash, |&n| fingerprint(n) == hash) {
                 verdicts.push(Verdict::Duplicate(kept[first as usize].location()));
                 continue;
             }
@@ -279,7 +289,7 @@ impl<'c> Decider<'c> {
                 let (memory, near_params) = (&mut self.memory, *params);
                 let mut source_shingles = |number: u32, into: &mut Vec<u64>| {
                     if !memory.fetch(number, into) {
-                        into.extend(read_shingles(kept[number as usize].location()));
+                        into.extend(earlier.shingles(kept[number as usize].location()));
                     }
                 };
                 let long_enough = shingles.len() >= near_params.min_shingles.max(1);
@@ -318,14 +328,16 @@ impl<'c> Decider<'c> {
                 self.memory.remember(number, &shingles.hashes);
             }
             self.kept.push(Kept {
-                fingerprint: hash,
                 doc: doc as u32,
                 para: para as u32,
             });
             let kept = &self.kept;
-            // Fingerprints are xxh3 hashes: they are their own hash.
-            self.first_seen
-                .insert_unique(hash, number, |&n| kept[n as usize].fingerprint);
+            // Fingerprints are xxh3 hashes: they are their own hash. (The
+            // table has room for every paragraph from the start, so it is
+            // not rebuilt and the hasher is not called.)
+            self.first_seen.insert_unique(hash, number, |&n| {
+                earlier.fingerprint(kept[n as usize].location())
+            });
             verdicts.push(Verdict::Kept);
         }
         verdicts
@@ -452,11 +464,36 @@ mod tests {
         Decider::new(None)
     }
 
+    /// Documents given by their candidates, for exact matching: there are
+    /// no shingles to read.
+    struct Given<'a>(&'a [&'a [Candidate]]);
+
+    impl Earlier for Given<'_> {
+        fn fingerprint(&self, at: Location) -> u64 {
+            match self.0[at.doc][at.para] {
+                Text(hash) => hash,
+                Boilerplate(rule) => unreachable!("{rule} at {at:?} was kept"),
+            }
+        }
+
+        fn shingles(&mut self, _: Location) -> Vec<u64> {
+            unreachable!("exact matching reads no sources")
+        }
+    }
+
+    /// Decides `docs`, given by their candidates, with exact matching only.
+    fn decide_exact(docs: &[&[Candidate]]) -> Vec<Vec<Verdict>> {
+        let mut d = exact_only();
+        let mut earlier = Given(docs);
+        (0..docs.len())
+            .map(|i| d.decide(i, docs[i], &[], &mut earlier))
+            .collect()
+    }
+
     #[test]
     fn first_copy_in_input_order_is_kept_within_and_across() {
-        let mut d = exact_only();
-        let first = d.decide(0, &[Text(1), Text(2), Text(1)], &[], &mut no_source);
-        let second = d.decide(1, &[Text(2), Text(3)], &[], &mut no_source);
+        let v = decide_exact(&[&[Text(1), Text(2), Text(1)], &[Text(2), Text(3)]]);
+        let (first, second) = (&v[0][..], &v[1][..]);
         let at = |doc, para| Verdict::Duplicate(Location { doc, para });
         assert_eq!(first, [Verdict::Kept, Verdict::Kept, at(0, 0)]);
         assert_eq!(second, [at(0, 1), Verdict::Kept]);
@@ -464,15 +501,9 @@ mod tests {
 
     #[test]
     fn boilerplate_is_never_a_first_copy() {
-        let mut d = exact_only();
-        let v = d.decide(
-            0,
-            &[Boilerplate("share-buttons"), Text(7), Text(7)],
-            &[],
-            &mut no_source,
-        );
+        let v = decide_exact(&[&[Boilerplate("share-buttons"), Text(7), Text(7)]]);
         assert_eq!(
-            v,
+            v[0],
             [
                 Verdict::Boilerplate("share-buttons"),
                 Verdict::Kept,
@@ -481,10 +512,23 @@ mod tests {
         );
     }
 
-    /// Decides documents given as lists of paragraphs, with near-duplicate
-    /// matching at the default settings.
-    fn no_source(_: Location) -> Vec<u64> {
-        unreachable!("exact matching reads no sources")
+    /// Documents given as lists of paragraphs: sources come from the texts
+    /// themselves, as the pipeline reads them again.
+    struct Texts<'a> {
+        docs: &'a [&'a [&'a str]],
+        /// Whether sources may be read again.
+        read: bool,
+    }
+
+    impl Earlier for Texts<'_> {
+        fn fingerprint(&self, at: Location) -> u64 {
+            hash(&normalize(self.docs[at.doc][at.para]))
+        }
+
+        fn shingles(&mut self, at: Location) -> Vec<u64> {
+            assert!(self.read, "{at:?} read again");
+            shingled(self.docs[at.doc][at.para]).hashes
+        }
     }
 
     fn shingled(p: &str) -> Shingles {
@@ -493,8 +537,11 @@ mod tests {
         s
     }
 
+    /// Decides documents given as lists of paragraphs, with near-duplicate
+    /// matching at the default settings.
     fn decide_texts(docs: &[&[&str]]) -> Vec<Vec<Verdict>> {
-        decide_texts_with(docs, Decider::new(Some(NEAR)), true)
+        // Every source is among the recent paragraphs held in memory.
+        decide_texts_with(docs, Decider::new(Some(NEAR)), false)
     }
 
     const NEAR: NearParams = NearParams {
@@ -505,19 +552,14 @@ mod tests {
     /// [`decide_texts`] with this decider; `read` allows reading sources
     /// again from their texts.
     fn decide_texts_with(docs: &[&[&str]], mut d: Decider, read: bool) -> Vec<Vec<Verdict>> {
-        // Sources come from the texts themselves, as the pipeline reads them
-        // again from their documents.
-        let mut read_again = |at: Location| {
-            assert!(read, "{at:?} read again");
-            shingled(docs[at.doc][at.para]).hashes
-        };
+        let mut earlier = Texts { docs, read };
         docs.iter()
             .enumerate()
             .map(|(i, paras)| {
                 let candidates: Vec<Candidate> =
                     paras.iter().map(|p| Text(hash(&normalize(p)))).collect();
                 let sh: Vec<Shingled> = paras.iter().map(|p| Shingled::new(shingled(p))).collect();
-                d.decide(i, &candidates, &sh, &mut read_again)
+                d.decide(i, &candidates, &sh, &mut earlier)
             })
             .collect()
     }

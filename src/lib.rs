@@ -267,6 +267,24 @@ fn dispatch<'s>(
     });
 }
 
+/// The documents decided so far, as the decision sees them (see
+/// [`decide::Earlier`]).
+struct DecidedSoFar<'a> {
+    docs: &'a [Analysis],
+    config: &'a Config,
+    spool: Option<&'a Spool>,
+}
+
+impl decide::Earlier for DecidedSoFar<'_> {
+    fn fingerprint(&self, at: Location) -> u64 {
+        self.docs[at.doc].paragraphs[at.para].fingerprint
+    }
+
+    fn shingles(&mut self, at: Location) -> Vec<u64> {
+        read_shingles(self.docs, at, self.config, self.spool)
+    }
+}
+
 /// A document read again for the second pass.
 struct Prepared {
     text: String,
@@ -499,6 +517,13 @@ pub fn run_with_progress(
     // this thread.
     let overlap = pool.current_num_threads() > 1;
     phases.start(Phase::Decide, docs.len());
+    // The decision asks for fingerprints and shingles of kept paragraphs
+    // that it does not hold.
+    let mut earlier = DecidedSoFar {
+        docs: &docs,
+        config,
+        spool: shingle_spool,
+    };
     let (events, arrived) = std::sync::mpsc::channel::<Event>();
     pool.in_place_scope(|scope| -> Result<(), Fatal> {
         let (mut read_next, mut decided, mut taken) = (0, 0, 0);
@@ -542,9 +567,7 @@ pub fn run_with_progress(
                                 Some(m) if config.drop_duplicate_documents => {
                                     Decider::drop_document(&candidates, m.of, m.similarity as f32)
                                 }
-                                _ => decider.decide(i, &candidates, &shingles, &mut |at| {
-                                    read_shingles(&docs, at, config, shingle_spool)
-                                }),
+                                _ => decider.decide(i, &candidates, &shingles, &mut earlier),
                             };
                             tally.add(i, &verdicts);
                             if let Some(builder) = &mut builder {
