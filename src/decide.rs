@@ -162,6 +162,15 @@ struct Kept {
     para: u32,
 }
 
+impl Kept {
+    fn location(&self) -> Location {
+        Location {
+            doc: self.doc as usize,
+            para: self.para as usize,
+        }
+    }
+}
+
 /// What the decision asks of the paragraphs decided before it, which it
 /// does not keep itself.
 pub trait Earlier {
@@ -172,15 +181,6 @@ pub trait Earlier {
     /// near-duplicate is no longer among the [`RECENT_PARAGRAPHS`] whose
     /// shingles are kept in memory.
     fn shingles(&mut self, at: Location) -> Vec<u64>;
-}
-
-impl Kept {
-    fn location(&self) -> Location {
-        Location {
-            doc: self.doc as usize,
-            para: self.para as usize,
-        }
-    }
 }
 
 /// A paragraph's shingles and its anchors among them, worked out before the
@@ -332,9 +332,9 @@ impl<'c> Decider<'c> {
                 para: para as u32,
             });
             let kept = &self.kept;
-            // Fingerprints are xxh3 hashes: they are their own hash. (The
-            // table has room for every paragraph from the start, so it is
-            // not rebuilt and the hasher is not called.)
+            // Fingerprints are xxh3 hashes: they are their own hash, asked
+            // again only when the table grows ([`Decider::with_capacity`]
+            // makes room for every paragraph from the start).
             self.first_seen.insert_unique(hash, number, |&n| {
                 earlier.fingerprint(kept[n as usize].location())
             });
