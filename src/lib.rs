@@ -543,8 +543,8 @@ pub fn run_with_progress(
             let mut event = arrived.recv().ok();
             while let Some(e) = event.take().or_else(|| arrived.try_recv().ok()) {
                 match e {
-                    Event::Prepared(b, docs) => prepared.put(b, docs),
-                    Event::Finished(b, docs) => finished.put(b, docs),
+                    Event::Prepared(b, batch) => prepared.put(b, batch),
+                    Event::Finished(b, batch) => finished.put(b, batch),
                     Event::Panicked => return Err(Fatal::new("a worker thread panicked")),
                 }
             }
