@@ -64,7 +64,10 @@ impl Source {
         let rel = path.strip_prefix(root).ok().and_then(Path::to_str);
         let from = rel
             .and_then(|rel| name.len().checked_sub(rel.len()))
-            .filter(|&from| root.join(&name[from..]).as_os_str() == path.as_os_str())
+            .filter(|&from| {
+                name.get(from..)
+                    .is_some_and(|end| root.join(end).as_os_str() == path.as_os_str())
+            })
             .and_then(|from| u32::try_from(from).ok());
         let at = match from {
             Some(from) => At::Under {
