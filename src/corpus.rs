@@ -623,13 +623,7 @@ impl<W: Write> Counting<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fingerprint::{hash, normalize, shingles};
-
-    fn shingled(text: &str) -> Shingles {
-        let mut out = Shingles::default();
-        shingles(&normalize(text), 5, &mut out);
-        out
-    }
+    use crate::fingerprint::{hash, normalize, shingled};
 
     const A: &str = "The council said on Monday that it would not open the new library \
         before the end of the year because builders found asbestos in the roof.";

@@ -456,7 +456,7 @@ fn near_match<H: Copy + Ord>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fingerprint::{hash, normalize, shingles};
+    use crate::fingerprint::{hash, normalize, shingled};
     use Candidate::{Boilerplate, Text};
     use index::{anchor_positions, anchors};
 
@@ -529,12 +529,6 @@ mod tests {
             assert!(self.read, "{at:?} read again");
             shingled(self.docs[at.doc][at.para]).hashes
         }
-    }
-
-    fn shingled(p: &str) -> Shingles {
-        let mut s = Shingles::default();
-        shingles(&normalize(p), 5, &mut s);
-        s
     }
 
     /// Decides documents given as lists of paragraphs, with near-duplicate

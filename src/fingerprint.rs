@@ -337,6 +337,15 @@ impl Shingles {
     }
 }
 
+/// The shingles of `text`, normalised, at the default width of 5 words:
+/// what the tests of several stages start from.
+#[cfg(test)]
+pub(crate) fn shingled(text: &str) -> Shingles {
+    let mut out = Shingles::default();
+    shingles(&normalize(text), 5, &mut out);
+    out
+}
+
 /// The shingles of an already normalised text, into `out` (cleared first).
 /// See the module doc for what a shingle is.
 pub fn shingles(normalized: &str, width: usize, out: &mut Shingles) {

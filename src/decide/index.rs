@@ -149,16 +149,10 @@ pub fn top_holders<T: Copy + Ord>(holders: &[Option<T>], n: usize) -> Vec<T> {
 mod tests {
     use super::*;
     use crate::decide::Location;
-    use crate::fingerprint::{normalize, shingles};
+    use crate::fingerprint::shingled;
 
     fn at(doc: usize, para: usize) -> Location {
         Location { doc, para }
-    }
-
-    fn shingled(text: &str) -> Shingles {
-        let mut out = Shingles::default();
-        shingles(&normalize(text), 5, &mut out);
-        out
     }
 
     const LONG: &str = "The council said on Monday that it would not be able to open the new \

@@ -209,13 +209,7 @@ fn le_u64(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fingerprint::{normalize, shingles};
-
-    fn shingled(text: &str) -> Shingles {
-        let mut out = Shingles::default();
-        shingles(&normalize(text), 5, &mut out);
-        out
-    }
+    use crate::fingerprint::shingled;
 
     const PARAGRAPHS: [&str; 3] = [
         "The council said on Monday that it would not open the new library this year. \
