@@ -45,8 +45,9 @@
 //! it under a temporary name, syncs it and renames it over the old one. A
 //! crash at any point leaves either the old index or the new one, whole.
 
+use crate::decide::Shingled;
 use crate::error::Fatal;
-use crate::fingerprint::{self, Shingles};
+use crate::fingerprint;
 use crate::segment::Span;
 use memmap2::Mmap;
 use serde::{Deserialize, Serialize};
@@ -452,15 +453,17 @@ impl Builder {
     }
 
     /// Adds a kept paragraph of document `doc`: its fingerprint, and its
-    /// shingles and anchors when the index holds them.
+    /// shingles and anchors (as the decision chose them) when the index
+    /// holds them.
     pub fn add_paragraph(
         &mut self,
         doc: u32,
         para: usize,
         span: Span,
         fingerprint: u64,
-        shingles: &Shingles,
+        shingled: &Shingled,
     ) {
+        let shingles = &shingled.shingles;
         let number = self.paragraphs.len() as u32;
         let first_shingle = self.shingles.len() as u64;
         if self.parameters.near_duplicates && !shingles.is_empty() {
@@ -468,8 +471,8 @@ impl Builder {
             own.sort_unstable();
             own.dedup();
             self.shingles.extend_from_slice(&own);
-            for anchor in crate::decide::index::anchors(shingles) {
-                self.anchors.push((anchor as u32, number));
+            for &at in &shingled.anchors {
+                self.anchors.push((shingles.hashes[at] as u32, number));
             }
         }
         let clamp = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
@@ -638,7 +641,7 @@ mod tests {
             0,
             Span { start: 0, end: 10 },
             hash(&normalize(A)),
-            &shingled(A),
+            &Shingled::new(shingled(A)),
         );
         let e = b.add_document("two/ü.txt");
         b.add_paragraph(
@@ -646,7 +649,7 @@ mod tests {
             3,
             Span { start: 20, end: 90 },
             hash(&normalize(B)),
-            &shingled(B),
+            &Shingled::new(shingled(B)),
         );
         // A later copy of A: the first keeps its fingerprint and anchors.
         b.add_paragraph(
@@ -654,7 +657,7 @@ mod tests {
             4,
             Span { start: 91, end: 99 },
             hash(&normalize(A)),
-            &shingled(A),
+            &Shingled::new(shingled(A)),
         );
         let path = dir.join("c.idx");
         b.write(&path).unwrap();
@@ -712,7 +715,7 @@ mod tests {
             0,
             Span { start: 0, end: 5 },
             hash(&normalize(c)),
-            &shingled(c),
+            &Shingled::new(shingled(c)),
         );
         b.write(&path).unwrap();
         let again = Index::open(&path).unwrap();

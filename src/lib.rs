@@ -1385,7 +1385,7 @@ fn add_to_index(
         if *verdict == Verdict::Kept && p.is_text() {
             let doc_number = *number.get_or_insert_with(|| builder.add_document(&doc.source.name));
             let own = shingles.get(para).unwrap_or(&none);
-            builder.add_paragraph(doc_number, para, p.span(), p.fingerprint, &own.shingles);
+            builder.add_paragraph(doc_number, para, p.span(), p.fingerprint, own);
         }
     }
 }
