@@ -9,8 +9,9 @@
 //! timestamps and no absolute paths: every path is the document's relative
 //! name (see [`crate::walk`]). Shares (similarities, thresholds) are numbers
 //! from 0 to 1, written with at most four decimals. The object is indented,
-//! except that each entry of `documents` is one line of compact JSON (see
-//! [`DocumentSpool`]).
+//! except that each entry of `documents`, `duplicate_groups`,
+//! `document_groups` and `errors` is one line of compact JSON (see
+//! [`write_json`]).
 //!
 //! ```text
 //! {
@@ -98,19 +99,19 @@
 
 use crate::error::FileError;
 use anstyle::{AnsiColor, Style};
-use serde::ser::{Error as _, SerializeSeq};
-use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
+use std::io::{self, BufReader, BufWriter, Seek, Write};
 use std::path::Path;
 
 /// The version of the report format described in the module doc.
 pub const FORMAT_VERSION: u32 = 2;
 
-/// The whole JSON report.
-#[derive(Debug, Serialize)]
+/// The whole JSON report, written by [`write_json`] (a test holds it to
+/// what serde makes of this struct).
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Report {
     /// Always [`FORMAT_VERSION`].
     pub format_version: u32,
@@ -157,13 +158,20 @@ impl DocumentSpool {
         }
     }
 
-    /// One document's entry, as made by [`DocumentReport::to_json`].
+    /// One document's entry, as made by [`DocumentReport::to_json`]. The
+    /// file holds the entries as they go into the report's `documents`
+    /// array, indented and separated by commas, so that the report takes
+    /// them as they are (see [`write_json`]).
     pub fn push(&mut self, json: &[u8]) -> io::Result<()> {
+        let first = self.count == 0;
         self.count += 1;
         match &mut self.file {
             Some(file) => {
-                file.write_all(json)?;
-                file.write_all(b"\n")
+                if !first {
+                    file.write_all(b",\n")?;
+                }
+                file.write_all(ENTRY_INDENT)?;
+                file.write_all(json)
             }
             None => Ok(()),
         }
@@ -177,15 +185,44 @@ impl DocumentSpool {
         }
         Ok(())
     }
+
+    /// Writes the `documents` array, from `[` to `]`, laid out as
+    /// [`entries`] lays out an array. The entries are copied byte for byte.
+    fn write_array(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.rewind()?;
+        match &self.file {
+            Some(file) if self.count > 0 => {
+                out.write_all(b"[\n")?;
+                let mut entries = BufReader::with_capacity(1 << 20, file.get_ref());
+                io::copy(&mut entries, out)?;
+                out.write_all(b"\n  ]")
+            }
+            _ => out.write_all(b"[]"),
+        }
+    }
 }
 
+/// What goes in front of each entry in the spool: the indent of the
+/// `documents` array's elements.
+const ENTRY_INDENT: &[u8] = b"    ";
+
+/// The documents as an array of raw values, read back after [`write_json`]
+/// has flushed them, for a test to compare the report with serde's.
+#[cfg(test)]
 impl Serialize for DocumentSpool {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        use serde_json::value::RawValue;
+        use std::io::BufRead;
         let mut seq = serializer.serialize_seq(Some(self.count))?;
         if let Some(file) = &self.file {
-            for line in BufReader::new(file.get_ref()).split(b'\n') {
+            let mut file = file.get_ref();
+            file.rewind().map_err(S::Error::custom)?;
+            for line in BufReader::new(file).split(b'\n') {
                 let line = line.map_err(S::Error::custom)?;
-                let raw: &RawValue = serde_json::from_slice(&line).map_err(S::Error::custom)?;
+                let entry = line.strip_prefix(ENTRY_INDENT).unwrap_or(&line);
+                let entry = entry.strip_suffix(b",").unwrap_or(entry);
+                let raw: &RawValue = serde_json::from_slice(entry).map_err(S::Error::custom)?;
                 seq.serialize_element(raw)?;
             }
         }
@@ -475,13 +512,74 @@ pub fn excerpt(text: &str) -> String {
     out
 }
 
-/// Writes the report as pretty JSON with a final newline.
+/// Writes the report as JSON with a final newline: indented, except that
+/// each entry of the arrays that grow with the corpus (`documents`,
+/// `duplicate_groups`, `document_groups`, `errors`) is one line of compact
+/// JSON. The documents' entries are copied from their spool as they are.
 pub fn write_json(report: &mut Report, out: &mut dyn Write) -> io::Result<()> {
-    report.documents.rewind()?;
-    let mut out = BufWriter::new(out);
-    serde_json::to_writer_pretty(&mut out, report)?;
-    out.write_all(b"\n")?;
+    let mut out = BufWriter::with_capacity(1 << 16, out);
+    write!(out, "{{\n  \"format_version\": {}", report.format_version)?;
+    member(&mut out, "tool")?;
+    serde_json::to_writer_pretty(Indented(&mut out), &report.tool)?;
+    member(&mut out, "parameters")?;
+    serde_json::to_writer_pretty(Indented(&mut out), &report.parameters)?;
+    member(&mut out, "summary")?;
+    serde_json::to_writer_pretty(Indented(&mut out), &report.summary)?;
+    member(&mut out, "documents")?;
+    report.documents.write_array(&mut out)?;
+    member(&mut out, "duplicate_groups")?;
+    entries(&mut out, &report.duplicate_groups)?;
+    member(&mut out, "document_groups")?;
+    entries(&mut out, &report.document_groups)?;
+    member(&mut out, "errors")?;
+    entries(&mut out, &report.errors)?;
+    out.write_all(b"\n}\n")?;
     out.flush()
+}
+
+/// The start of a member of the report's top-level object after the first:
+/// the comma after the one before, and its name.
+fn member(out: &mut dyn Write, name: &str) -> io::Result<()> {
+    write!(out, ",\n  \"{name}\": ")
+}
+
+/// An array one level down, one entry a line.
+fn entries<T: Serialize>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[\n")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(ENTRY_INDENT)?;
+        serde_json::to_writer(&mut *out, item)?;
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// A writer that indents every line after the first by two spaces: a value
+/// printed pretty on its own, so placed one level down. A JSON text's only
+/// line breaks are its layout's: those in strings are escaped.
+struct Indented<W: Write>(W);
+
+impl<W: Write> Write for Indented<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut lines = buf.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.0.write_all(first)?;
+        }
+        for line in lines {
+            self.0.write_all(b"\n  ")?;
+            self.0.write_all(line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// Where the run's outputs went, for the human summary.
@@ -640,6 +738,114 @@ pub fn write_styled_summary(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_report_is_serdes_json_with_an_entry_a_line() {
+        let entry = |path: &str, removed: Vec<Removal>| DocumentReport {
+            path: path.to_string(),
+            encoding: None,
+            bytes_in: 10,
+            bytes_out: 5,
+            paragraphs: 2,
+            kept: 1,
+            removed,
+        };
+        let removal = Removal {
+            paragraph: 1,
+            start: 5,
+            end: 10,
+            reason: Reason::Boilerplate {
+                rule: "share-buttons",
+            },
+            excerpt: "Share \"this\"\nnow".to_string(),
+        };
+        for documents in [0, 1, 3] {
+            let mut spool = DocumentSpool::in_dir(&std::env::temp_dir()).unwrap();
+            for i in 0..documents {
+                let removed = if i == 1 {
+                    vec![removal.clone()]
+                } else {
+                    vec![]
+                };
+                spool
+                    .push(&entry(&format!("{i}.txt"), removed).to_json())
+                    .unwrap();
+            }
+            let mut report = sample_report(spool);
+            let mut written = Vec::new();
+            write_json(&mut report, &mut written).unwrap();
+            let written = String::from_utf8(written).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+            assert_eq!(value, serde_json::to_value(&report).unwrap());
+            assert!(
+                written.starts_with("{\n  \"format_version\": 2,\n  \"tool\": {\n    \"name\"")
+            );
+            assert!(written.ends_with("\n}\n"));
+            // Each entry of an array that grows with the corpus is a line of
+            // its own, indented by four spaces.
+            let entries: Vec<&str> = written
+                .lines()
+                .filter(|l| l.starts_with("    {\""))
+                .collect();
+            let expected = documents + 1 + 1 + 1;
+            assert_eq!(entries.len(), expected, "{written}");
+            for line in entries {
+                let line = line.trim().trim_end_matches(',');
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(line).is_ok(),
+                    "{line}"
+                );
+            }
+        }
+    }
+
+    fn sample_report(documents: DocumentSpool) -> Report {
+        let at = |path: &str, paragraph| ParagraphRef {
+            path: path.to_string(),
+            paragraph,
+            start: 0,
+            end: 4,
+        };
+        Report {
+            format_version: FORMAT_VERSION,
+            tool: Tool {
+                name: "dedupe",
+                version: "0.0.0",
+            },
+            parameters: Parameters {
+                mode: "clean",
+                extensions: vec!["txt".to_string(), "a\nb".to_string()],
+                strip: true,
+                rules: vec!["share-buttons"],
+                normalization: vec!["nfkc"],
+                hash: "xxh3-64",
+                seed: "0".repeat(16),
+                near_duplicates: None,
+                repeat_min_documents: 3,
+                against: None,
+            },
+            summary: Summary::default(),
+            documents,
+            duplicate_groups: vec![DuplicateGroup {
+                fingerprint: "f".repeat(16),
+                kept: at("0.txt", 0),
+                copies: vec![at("1.txt", 0), at("2.txt", 1)],
+            }],
+            document_groups: vec![DocumentGroup {
+                kept: "0.txt".to_string(),
+                members: vec![DocumentMember {
+                    path: "2.txt".to_string(),
+                    similarity: 0.9,
+                    matches: "0.txt".to_string(),
+                }],
+            }],
+            errors: vec![FileError::new(
+                "bad.txt",
+                crate::error::Operation::Read,
+                "no",
+            )],
+        }
+    }
 
     #[test]
     fn excerpts_are_short_and_on_one_line() {
