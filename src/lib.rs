@@ -9,7 +9,8 @@
 //! ```
 //!
 //! [`run`] drives it in two passes over the files and a corpus step between
-//! them:
+//! them, or in one pass when nothing needs the whole corpus first (see
+//! [`one_pass`]):
 //!
 //! 1. Per document, in parallel: read, segment, strip and fingerprint each
 //!    file, keeping only paragraph spans, fingerprints, boilerplate verdicts,
@@ -32,9 +33,8 @@
 //! the removals become findings that [`gate`] judges.
 //!
 //! Text is held for one chunk of documents at a time, never for the corpus.
-//! Shingles are computed in both passes rather than kept from the first:
-//! eight bytes a word for the whole corpus would cost more than the second
-//! computation.
+//! The shingles the first pass makes go to a temporary file, where the
+//! second pass reads them back (see [`fingerprint::spool`]).
 //! Output goes only to the writers handed in; nothing here prints.
 //!
 //! A run asked to stop by a signal ([`interrupt`]) stops between documents
@@ -77,6 +77,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use strip::Stripper;
 use walk::Source;
 use xxhash_rust::xxh3::xxh3_64;
@@ -125,6 +126,53 @@ impl Analysis {
     fn spans(&self) -> Vec<Span> {
         self.paragraphs.iter().map(Para::span).collect()
     }
+}
+
+/// The documents of a run by number, in input order: all of them after the
+/// first pass, or each as the decision reaches it in a run of one pass. A
+/// document is looked up only once it is in: the decision goes in input
+/// order, and what it decides for a document names only that document and
+/// earlier ones.
+struct Docs(Vec<OnceLock<Analysis>>);
+
+impl Docs {
+    /// The documents of a first pass.
+    fn all(docs: Vec<Analysis>) -> Docs {
+        Docs(docs.into_iter().map(OnceLock::from).collect())
+    }
+
+    /// Room for `count` documents, to come one by one.
+    fn to_come(count: usize) -> Docs {
+        Docs((0..count).map(|_| OnceLock::new()).collect())
+    }
+
+    /// Document `number`, which has just been reached.
+    fn put(&self, number: usize, doc: Analysis) {
+        // Each number is given out once (by the deciding thread, in order).
+        if self.0[number].set(doc).is_err() {
+            unreachable!("document {number} came twice");
+        }
+    }
+}
+
+impl std::ops::Index<usize> for Docs {
+    type Output = Analysis;
+
+    fn index(&self, number: usize) -> &Analysis {
+        match self.0[number].get() {
+            Some(doc) => doc,
+            None => unreachable!("document {number} looked up before it came"),
+        }
+    }
+}
+
+/// Whether a run can go through its documents in one pass: when nothing
+/// needs the whole corpus before the first verdict. Near-duplicate
+/// documents are found from the signatures of all of them, and the
+/// `repeated-block` signal counts a paragraph's documents over the corpus;
+/// without both, each document is read once, decided and written.
+fn one_pass(config: &Config, stripper: &Stripper) -> bool {
+    !config.near_duplicates && !stripper.signal(strip::REPEATED_BLOCK)
 }
 
 /// What the first pass keeps of one paragraph, in 24 bytes: a gigabyte of
@@ -270,7 +318,7 @@ fn dispatch<'s>(
 /// The documents decided so far, as the decision sees them (see
 /// [`decide::Earlier`]).
 struct DecidedSoFar<'a> {
-    docs: &'a [Analysis],
+    docs: &'a Docs,
     config: &'a Config,
     spool: Option<&'a Spool>,
 }
@@ -281,17 +329,30 @@ impl decide::Earlier for DecidedSoFar<'_> {
     }
 
     fn shingles(&mut self, at: Location) -> Vec<u64> {
-        read_shingles(self.docs, at, self.config, self.spool)
+        read_shingles(&self.docs[at.doc], at.para, self.config, self.spool)
     }
 }
 
-/// A document read again for the second pass.
+/// A document read again for the second pass, or read for the first time
+/// in a run of one pass.
 struct Prepared {
     text: String,
     /// The JSONL line of a record (see [`jsonl`]), to write it again.
     line: Option<Vec<u8>>,
     /// Shingles of each paragraph (empty when not needed).
     shingles: Vec<Shingled>,
+    /// In a run of one pass, what the pass made of the document; it becomes
+    /// the next document when its turn to be decided comes.
+    fresh: Option<Analysis>,
+}
+
+/// What reading a document for the first time makes of it.
+struct Analyzed {
+    doc: Analysis,
+    /// Its MinHash signature, when near-duplicates are on.
+    signature: Option<Signature>,
+    text: String,
+    line: Option<Vec<u8>>,
 }
 
 /// Runs the pipeline for `config`, writing the JSON report to `stdout` when
@@ -393,71 +454,85 @@ pub fn run_with_progress(
     };
     let shingle_spool = shingle_spool.as_ref();
 
-    // Pass 1, per document.
     let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)?;
     let total = entries.len();
     let mut errors = Vec::new();
-    phases.start(Phase::Read, entries.len());
-    // Signatures go to a vector of their own, one block that is freed
-    // whole once documents are compared.
-    type Analyzed = (Result<Analysis, FileError>, Option<Signature>);
-    let (analyses, signatures): (Vec<_>, Vec<_>) = pool.install(|| {
-        entries
-            .into_par_iter()
-            .map(|entry| -> Analyzed {
-                let analysis = match interrupt::requested() {
-                    // Stopping: the result is thrown away below.
-                    Some(_) => Err(FileError::new("", Operation::Read, "interrupted")),
-                    None => entry.and_then(|source| {
-                        analyze(source, &stripper, &names, config, shingle_spool)
-                    }),
-                };
-                progress.advance(1);
-                match analysis {
-                    Ok((doc, signature)) => (Ok(doc), signature),
-                    Err(err) => (Err(err), None),
+    // In a run of one pass, each entry is read when its batch comes round
+    // in the second (below), and the documents come one by one.
+    let one_pass = one_pass(config, &stripper);
+    let mut fresh_entries = Vec::new().into_iter();
+    // The documents and what the corpus step found of them, the number of
+    // text paragraphs, and how many items the second pass goes through:
+    // the entries, or the documents of the first pass.
+    let (docs, doc_matches, texts, count) = if one_pass {
+        fresh_entries = entries.into_iter();
+        (Docs::to_come(total), Vec::new(), 0, total)
+    } else {
+        // Pass 1, per document.
+        phases.start(Phase::Read, total);
+        // Signatures go to a vector of their own, one block that is freed
+        // whole once documents are compared.
+        type Result1 = (Result<Analysis, FileError>, Option<Signature>);
+        let (analyses, signatures): (Vec<_>, Vec<_>) = pool.install(|| {
+            entries
+                .into_par_iter()
+                .map(|entry| -> Result1 {
+                    let analysis = match interrupt::requested() {
+                        // Stopping: the result is thrown away below.
+                        Some(_) => Err(FileError::new("", Operation::Read, "interrupted")),
+                        None => entry.and_then(|source| {
+                            analyze(source, &stripper, &names, config, shingle_spool)
+                        }),
+                    };
+                    progress.advance(1);
+                    match analysis {
+                        Ok(analyzed) => (Ok(analyzed.doc), analyzed.signature),
+                        Err(err) => (Err(err), None),
+                    }
+                })
+                .unzip()
+        });
+        phases.end(stderr);
+        interrupt::check(&not_written(config, 0, total))?;
+        let mut docs = Vec::with_capacity(analyses.len());
+        let mut signed: Vec<Option<&Signature>> = Vec::with_capacity(analyses.len());
+        for (result, signature) in analyses.into_iter().zip(&signatures) {
+            match result {
+                Ok(doc) => {
+                    docs.push(doc);
+                    signed.push(signature.as_ref());
                 }
-            })
-            .unzip()
-    });
-    phases.end(stderr);
-    interrupt::check(&not_written(config, 0, total))?;
-    let mut docs = Vec::with_capacity(analyses.len());
-    let mut signed: Vec<Option<&Signature>> = Vec::with_capacity(analyses.len());
-    for (result, signature) in analyses.into_iter().zip(&signatures) {
-        match result {
-            Ok(doc) => {
-                docs.push(doc);
-                signed.push(signature.as_ref());
+                Err(err) => errors.push(err),
             }
-            Err(err) => errors.push(err),
         }
-    }
 
-    // The corpus step.
-    phases.start(Phase::Compare, docs.len());
-    let doc_matches = pool.install(|| documents::cluster(&signed, config.document_threshold));
-    // Signatures are needed for clustering only: free them before the
-    // second pass builds its index.
-    drop(signed);
-    drop(signatures);
-    if stripper.signal(strip::REPEATED_BLOCK) {
-        mark_repeated_blocks(&mut docs, &doc_matches, config.repeat_min_documents, &names);
-    }
-    progress.advance(docs.len() as u64);
-    phases.end(stderr);
+        // The corpus step.
+        phases.start(Phase::Compare, docs.len());
+        let doc_matches = pool.install(|| documents::cluster(&signed, config.document_threshold));
+        // Signatures are needed for clustering only: free them before the
+        // second pass builds its index.
+        drop(signed);
+        drop(signatures);
+        if stripper.signal(strip::REPEATED_BLOCK) {
+            mark_repeated_blocks(&mut docs, &doc_matches, config.repeat_min_documents, &names);
+        }
+        progress.advance(docs.len() as u64);
+        phases.end(stderr);
+        // Every paragraph that is not boilerplate may be a first copy.
+        let texts = docs
+            .iter()
+            .flat_map(|d| d.paragraphs.iter())
+            .filter(|p| p.is_text())
+            .count();
+        let count = docs.len();
+        (Docs::all(docs), doc_matches, texts, count)
+    };
 
     // Pass 2, chunk by chunk.
     let near = config.near_duplicates.then_some(NearParams {
         threshold: config.near_threshold,
         min_shingles: config.min_shingles,
     });
-    // Every paragraph that is not boilerplate may be a first copy.
-    let texts = docs
-        .iter()
-        .flat_map(|d| d.paragraphs.iter())
-        .filter(|p| p.is_text())
-        .count();
     let mut decider = Decider::with_capacity(near, texts);
     if let Some(corpus) = &corpus {
         decider = decider.against(corpus);
@@ -483,15 +558,23 @@ pub fn run_with_progress(
     // takes what they made in input order again. No step waits for a whole
     // round of the others: a batch is decided as soon as it and those
     // before it are read.
-    let batches: Vec<Range<usize>> = (0..docs.len())
+    let batches: Vec<Range<usize>> = (0..count)
         .step_by(BATCH_DOCUMENTS)
-        .map(|start| start..(start + BATCH_DOCUMENTS).min(docs.len()))
+        .map(|start| start..(start + BATCH_DOCUMENTS).min(count))
         .collect();
-    let prepare_batch = |b: usize| -> Event {
-        let prepared = batches[b]
-            .clone()
-            .map(|i| prepare(&docs[i], doc_matches[i], config, shingle_spool))
-            .collect();
+    let doc_match = |i: usize| doc_matches.get(i).copied().flatten();
+    // A batch of the documents of the first pass, or of entries read now.
+    let prepare_batch = |b: usize, fresh: Vec<Result<Source, FileError>>| -> Event {
+        let prepared = match one_pass {
+            true => fresh
+                .into_iter()
+                .map(|entry| entry.and_then(|source| read_fresh(source, &stripper, &names, config)))
+                .collect(),
+            false => batches[b]
+                .clone()
+                .map(|i| prepare(&docs[i], doc_match(i), config, shingle_spool))
+                .collect(),
+        };
         Event::Prepared(b, prepared)
     };
     let finish_batch = |b: usize, ready: Vec<Decided>, want_html: html::Want| -> Event {
@@ -516,7 +599,7 @@ pub fn run_with_progress(
     // With one thread, every batch is read, decided and written in turn on
     // this thread.
     let overlap = pool.current_num_threads() > 1;
-    phases.start(Phase::Decide, docs.len());
+    phases.start(Phase::Decide, count);
     // The decision asks for fingerprints and shingles of kept paragraphs
     // that it does not hold.
     let mut earlier = DecidedSoFar {
@@ -527,6 +610,8 @@ pub fn run_with_progress(
     let (events, arrived) = std::sync::mpsc::channel::<Event>();
     pool.in_place_scope(|scope| -> Result<(), Fatal> {
         let (mut read_next, mut decided, mut taken) = (0, 0, 0);
+        // Documents that have come in a run of one pass.
+        let mut arrived_docs = 0;
         let mut prepared: InOrder<Vec<Result<Prepared, FileError>>> = InOrder::default();
         let mut finished: InOrder<Vec<Result<Finished, Fatal>>> = InOrder::default();
         while taken < batches.len() {
@@ -535,7 +620,8 @@ pub fn run_with_progress(
             }
             while read_next < batches.len() && read_next < taken + BATCHES_AHEAD {
                 let b = read_next;
-                dispatch(scope, overlap, &events, move || prepare_batch(b));
+                let fresh = fresh_entries.by_ref().take(batches[b].len()).collect();
+                dispatch(scope, overlap, &events, move || prepare_batch(b, fresh));
                 read_next += 1;
             }
             // Wait for whatever comes next, then take everything that has
@@ -557,13 +643,23 @@ pub fn run_with_progress(
                                 text,
                                 line,
                                 shingles,
+                                fresh,
                             } = doc;
+                            // A document read in this pass is the next one.
+                            let i = match fresh {
+                                Some(doc) => {
+                                    docs.put(arrived_docs, doc);
+                                    arrived_docs += 1;
+                                    arrived_docs - 1
+                                }
+                                None => i,
+                            };
                             let candidates: Vec<Candidate> = docs[i]
                                 .paragraphs
                                 .iter()
                                 .map(|p| p.candidate(&names))
                                 .collect();
-                            let verdicts = match doc_matches[i] {
+                            let verdicts = match doc_match(i) {
                                 Some(m) if config.drop_duplicate_documents => {
                                     Decider::drop_document(&candidates, m.of, m.similarity as f32)
                                 }
@@ -575,7 +671,10 @@ pub fn run_with_progress(
                             }
                             ready.push((i, text, line, verdicts));
                         }
-                        Err(err) => errors.push(err),
+                        Err(err) => {
+                            errors.push(err);
+                            progress.advance(1);
+                        }
                     }
                 }
                 // Whether the HTML report still takes text depends on what
@@ -807,8 +906,8 @@ fn analyze(
     names: &RuleNames,
     config: &Config,
     spool: Option<&Spool>,
-) -> Result<(Analysis, Option<Signature>), FileError> {
-    let (text, _) = read_document(&source, config)?;
+) -> Result<Analyzed, FileError> {
+    let (text, line) = read_document(&source, config)?;
     if u32::try_from(text.text.len()).is_err() {
         return Err(FileError::new(
             source.name.clone(),
@@ -823,6 +922,7 @@ fn analyze(
         .map(|p| fingerprint::normalize(p))
         .collect();
     let stripped = stripper.strip_normalized(&paragraphs, &normalized);
+    let repeated_block = stripper.signal(strip::REPEATED_BLOCK);
     let mut sketch = Sketch::default();
     let mut shingles = fingerprint::Shingles::default();
     let mut stored = spool::Record::default();
@@ -837,7 +937,7 @@ fn analyze(
             fingerprint: 0,
             shingles: 0,
             rule: 0,
-            template_shaped: strip::is_template_shaped(paragraph),
+            template_shaped: repeated_block && strip::is_template_shaped(paragraph),
         };
         match rule {
             Some(rule) => record.rule = names.number(rule),
@@ -870,7 +970,30 @@ fn analyze(
             _ => None,
         },
     };
-    Ok((analysis, config.near_duplicates.then(|| sketch.finish())))
+    Ok(Analyzed {
+        doc: analysis,
+        signature: config.near_duplicates.then(|| sketch.finish()),
+        text: text.text,
+        line,
+    })
+}
+
+/// A run of one pass, one document: what the first pass makes of it, and
+/// its text for the decision and the writing, read once.
+fn read_fresh(
+    source: Source,
+    stripper: &Stripper,
+    names: &RuleNames,
+    config: &Config,
+) -> Result<Prepared, FileError> {
+    let analyzed = analyze(source, stripper, names, config, None)?;
+    Ok(Prepared {
+        text: analyzed.text,
+        line: analyzed.line,
+        // Exact matching needs no shingles.
+        shingles: vec![Shingled::default(); analyzed.doc.paragraphs.len()],
+        fresh: Some(analyzed.doc),
+    })
 }
 
 /// The `repeated-block` signal: a paragraph shaped like page furniture
@@ -952,6 +1075,7 @@ fn prepare(
         text,
         line,
         shingles,
+        fresh: None,
     })
 }
 
@@ -977,24 +1101,18 @@ fn spooled_shingles(
         .unwrap_or_default()
 }
 
-/// The shingle hashes of paragraph `at`: a candidate source of a
-/// near-duplicate that is no longer in the decision's memory. Read from the
-/// spool, or else again from its document; a document that cannot be read
-/// again, or changed, gives none.
-fn read_shingles(
-    docs: &[Analysis],
-    at: Location,
-    config: &Config,
-    spool: Option<&Spool>,
-) -> Vec<u64> {
-    let doc = &docs[at.doc];
+/// The shingle hashes of paragraph `para` of `doc`: a candidate source of
+/// a near-duplicate that is no longer in the decision's memory. Read from
+/// the spool, or else again from its document; a document that cannot be
+/// read again, or changed, gives none.
+fn read_shingles(doc: &Analysis, para: usize, config: &Config, spool: Option<&Spool>) -> Vec<u64> {
     if let (Some(spool), Some(place)) = (spool, doc.spooled) {
-        let before: usize = doc.paragraphs[..at.para]
+        let before: usize = doc.paragraphs[..para]
             .iter()
             .filter(|p| p.spooled(config))
             .map(|p| p.shingles as usize)
             .sum();
-        let count = doc.paragraphs[at.para].shingles as usize;
+        let count = doc.paragraphs[para].shingles as usize;
         if let Ok(hashes) = spool.hashes(place, before, count) {
             return hashes;
         }
@@ -1003,7 +1121,7 @@ fn read_shingles(
         return Vec::new();
     };
     let mut shingles = fingerprint::Shingles::default();
-    shingle_paragraph(&text, doc.span(at.para), config, &mut shingles);
+    shingle_paragraph(&text, doc.span(para), config, &mut shingles);
     shingles.hashes
 }
 
@@ -1153,7 +1271,7 @@ struct Wanted<'a> {
 fn finish(
     index: usize,
     text: &str,
-    docs: &[Analysis],
+    docs: &Docs,
     verdicts: &[Verdict],
     wanted: &Wanted,
 ) -> Result<Finished, Fatal> {
@@ -1216,7 +1334,7 @@ fn finish(
 fn report_entry(
     index: usize,
     text: &str,
-    docs: &[Analysis],
+    docs: &Docs,
     verdicts: &[Verdict],
     bytes_out: u64,
     corpus: Option<&corpus::Index>,
@@ -1286,7 +1404,7 @@ fn report_entry(
 fn findings_of(
     index: usize,
     text: &str,
-    docs: &[Analysis],
+    docs: &Docs,
     verdicts: &[Verdict],
     corpus: Option<&corpus::Index>,
 ) -> Vec<gate::Finding> {
@@ -1390,7 +1508,7 @@ fn add_to_index(
     }
 }
 
-fn paragraph_ref(docs: &[Analysis], at: Location) -> ParagraphRef {
+fn paragraph_ref(docs: &Docs, at: Location) -> ParagraphRef {
     let span = docs[at.doc].span(at.para);
     ParagraphRef {
         path: docs[at.doc].source.name.clone(),
@@ -1400,7 +1518,7 @@ fn paragraph_ref(docs: &[Analysis], at: Location) -> ParagraphRef {
     }
 }
 
-fn fingerprint_of(docs: &[Analysis], at: Location) -> String {
+fn fingerprint_of(docs: &Docs, at: Location) -> String {
     let p = docs[at.doc].paragraphs[at.para];
     match p.is_text() {
         true => fingerprint::hex(p.fingerprint),
@@ -1411,7 +1529,7 @@ fn fingerprint_of(docs: &[Analysis], at: Location) -> String {
 fn build_report(
     config: &Config,
     stripper: &Stripper,
-    docs: &[Analysis],
+    docs: &Docs,
     tally: Tally,
     doc_matches: &[Option<DocumentMatch>],
     documents: DocumentSpool,
@@ -1573,8 +1691,8 @@ mod tests {
             .map(|entry| {
                 let source = entry.expect("a seed");
                 let analyse = |spool| analyze(source.clone(), &stripper, &names, config, spool);
-                let (with, _) = analyse(Some(spool)).expect("analysed");
-                let (without, _) = analyse(None).expect("analysed");
+                let with = analyse(Some(spool)).expect("analysed").doc;
+                let without = analyse(None).expect("analysed").doc;
                 assert!(with.spooled.is_some() && without.spooled.is_none());
                 (with, without)
             })
@@ -1599,11 +1717,9 @@ mod tests {
             assert!(spooled.shingles.iter().any(|s| !s.shingles.is_empty()));
             for (para, p) in with.paragraphs.iter().enumerate() {
                 if p.spooled(&config) {
-                    let at = Location { doc: 0, para };
-                    let hashes =
-                        read_shingles(std::slice::from_ref(&with), at, &config, Some(&spool));
+                    let hashes = read_shingles(&with, para, &config, Some(&spool));
                     assert_eq!(hashes.len(), p.shingles as usize);
-                    let made = read_shingles(std::slice::from_ref(&without), at, &config, None);
+                    let made = read_shingles(&without, para, &config, None);
                     assert_eq!(hashes, made);
                     sources += 1;
                 }

@@ -1,13 +1,14 @@
 //! Property tests over generated corpora: the decision does not depend on
-//! the number of threads, near-duplicate findings are well formed, and the
-//! invariants of DESIGN.md hold for documents in any paragraph style, line
-//! ending and encoding.
+//! the number of threads or on whether the run takes one pass or two,
+//! near-duplicate findings are well formed, and the invariants of DESIGN.md
+//! hold for documents in any paragraph style, line ending and encoding.
 
 use dedupe::config::{Config, Mode, ReportTarget};
 use dedupe::fingerprint::normalize;
 use dedupe::read::decode;
 use dedupe::report::excerpt;
 use dedupe::segment::segment;
+use dedupe::strip::{REPEATED_BLOCK, Stripper};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -69,8 +70,57 @@ fn report_for(dir: &Path, threads: usize) -> Vec<u8> {
     out
 }
 
+/// Cleans `input` into `out` with exact matching only and nothing stripped;
+/// returns the report without its parameters. A run without stripping
+/// reads each document once; with `two_passes`, stripping is on with every
+/// rule switched off and the `repeated-block` signal out of reach, which
+/// removes nothing either but counts paragraphs over the corpus in a first
+/// pass.
+fn clean_exact(input: &Path, out: &Path, two_passes: bool) -> Value {
+    let mut config = Config::new(vec![input.to_path_buf()]);
+    config.mode = Mode::Clean;
+    config.output = Some(out.to_path_buf());
+    config.report = ReportTarget::Stdout;
+    config.threads = 2;
+    config.quiet = true;
+    config.near_duplicates = false;
+    config.no_strip = !two_passes;
+    if two_passes {
+        let all = Stripper::new(&[], true).unwrap().rule_names();
+        config.disabled_rules = all
+            .into_iter()
+            .filter(|&name| name != REPEATED_BLOCK)
+            .map(String::from)
+            .collect();
+        config.repeat_min_documents = usize::MAX;
+    }
+    let (mut report, mut err) = (Vec::new(), Vec::new());
+    let status = dedupe::run(&config, &mut report, &mut err).expect("the run succeeds");
+    assert_eq!(status, dedupe::ExitStatus::Success);
+    let mut report: Value = serde_json::from_slice(&report).unwrap();
+    report.as_object_mut().unwrap().remove("parameters");
+    report
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn one_pass_decides_as_two_passes_do(
+        docs in prop::collection::vec(document(), 1..40)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        fs::create_dir(&input).unwrap();
+        for (i, doc) in docs.iter().enumerate() {
+            fs::write(input.join(format!("{i:03}.txt")), render(doc)).unwrap();
+        }
+        let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+        let report = clean_exact(&input, &one, false);
+        prop_assert_eq!(&report, &clean_exact(&input, &two, true));
+        prop_assert_eq!(files(&one), files(&two));
+        prop_assert_eq!(files(&one).len(), docs.len());
+    }
 
     #[test]
     fn the_report_does_not_depend_on_the_thread_count(
