@@ -201,6 +201,60 @@ impl Shingled {
     }
 }
 
+/// The first-copy table: the numbers of the kept paragraphs, found by
+/// fingerprint. Fingerprints are xxh3 hashes, so they are their own hash.
+#[derive(Debug)]
+enum FirstSeen {
+    /// A table sized for every paragraph from the start, which never grows:
+    /// numbers only, 5 bytes a bucket (a map from fingerprint to location
+    /// took 17).
+    Numbers(HashTable<u32>),
+    /// A table that grows: each number with the low half of its
+    /// fingerprint, 9 bytes a bucket. The table places an entry by that
+    /// half alone, so that growing places every entry again without
+    /// fetching its fingerprint (a random read of the document records
+    /// each), and a look-up fetches a whole fingerprint only when the
+    /// halves match.
+    Halves(HashTable<(u32, u32)>),
+}
+
+impl FirstSeen {
+    /// The table's hash of a fingerprint with this low half. The table
+    /// takes a bucket from the low bits and a 7-bit tag from the top ones,
+    /// so the half goes in both.
+    fn place(low: u32) -> u64 {
+        u64::from(low) << 32 | u64::from(low)
+    }
+
+    /// The number of the kept paragraph with fingerprint `hash`, if any;
+    /// `fingerprint` fetches a kept paragraph's fingerprint by number.
+    fn find(&self, hash: u64, fingerprint: impl Fn(u32) -> u64) -> Option<u32> {
+        match self {
+            FirstSeen::Numbers(table) => table.find(hash, |&n| fingerprint(n) == hash).copied(),
+            FirstSeen::Halves(table) => {
+                let low = hash as u32;
+                let same = |&(n, l): &(u32, u32)| l == low && fingerprint(n) == hash;
+                table.find(FirstSeen::place(low), same).map(|&(n, _)| n)
+            }
+        }
+    }
+
+    /// Adds kept paragraph `number`, whose fingerprint is `hash`.
+    fn insert(&mut self, hash: u64, number: u32, fingerprint: impl Fn(u32) -> u64) {
+        match self {
+            FirstSeen::Numbers(table) => {
+                table.insert_unique(hash, number, |&n| fingerprint(n));
+            }
+            FirstSeen::Halves(table) => {
+                let low = hash as u32;
+                table.insert_unique(FirstSeen::place(low), (number, low), |&(_, l)| {
+                    FirstSeen::place(l)
+                });
+            }
+        }
+    }
+}
+
 /// Decides documents one at a time, in input order.
 #[derive(Debug)]
 pub struct Decider<'c> {
@@ -208,9 +262,8 @@ pub struct Decider<'c> {
     corpus: Option<&'c Index>,
     /// Kept paragraphs by number, in input order.
     kept: Vec<Kept>,
-    /// Numbers of the kept paragraphs, found by fingerprint: 5 bytes a
-    /// bucket, where a map from fingerprint to location took 17.
-    first_seen: HashTable<u32>,
+    /// The kept paragraphs, found by fingerprint.
+    first_seen: FirstSeen,
     near: Option<(NearParams, AnchorIndex)>,
     /// Shingles of the kept paragraphs, for counting a near-duplicate's
     /// coverage by its sources.
@@ -224,7 +277,7 @@ impl<'c> Decider<'c> {
         Decider {
             corpus: None,
             kept: Vec::new(),
-            first_seen: HashTable::new(),
+            first_seen: FirstSeen::Halves(HashTable::new()),
             near: near.map(|p| (p, AnchorIndex::default())),
             memory: Memory::default(),
         }
@@ -236,7 +289,7 @@ impl<'c> Decider<'c> {
     pub fn with_capacity(near: Option<NearParams>, paragraphs: usize) -> Decider<'c> {
         let mut decider = Decider::new(near);
         // The table is empty: there is nothing to hash again.
-        decider.first_seen.reserve(paragraphs, |_| 0);
+        decider.first_seen = FirstSeen::Numbers(HashTable::with_capacity(paragraphs));
         decider.kept.reserve_exact(paragraphs);
         decider
     }
@@ -278,7 +331,7 @@ impl<'c> Decider<'c> {
             }
             let kept = &self.kept;
             let fingerprint = |n: u32| earlier.fingerprint(kept[n as usize].location());
-            if let Some(&first) = self.first_seen.find(hash, |&n| fingerprint(n) == hash) {
+            if let Some(first) = self.first_seen.find(hash, fingerprint) {
                 verdicts.push(Verdict::Duplicate(kept[first as usize].location()));
                 continue;
             }
@@ -332,12 +385,8 @@ impl<'c> Decider<'c> {
                 para: para as u32,
             });
             let kept = &self.kept;
-            // Fingerprints are xxh3 hashes: they are their own hash, asked
-            // again only when the table grows ([`Decider::with_capacity`]
-            // makes room for every paragraph from the start).
-            self.first_seen.insert_unique(hash, number, |&n| {
-                earlier.fingerprint(kept[n as usize].location())
-            });
+            let fingerprint = |n: u32| earlier.fingerprint(kept[n as usize].location());
+            self.first_seen.insert(hash, number, fingerprint);
             verdicts.push(Verdict::Kept);
         }
         verdicts
@@ -497,6 +546,48 @@ mod tests {
         let at = |doc, para| Verdict::Duplicate(Location { doc, para });
         assert_eq!(first, [Verdict::Kept, Verdict::Kept, at(0, 0)]);
         assert_eq!(second, [at(0, 1), Verdict::Kept]);
+    }
+
+    #[test]
+    fn a_table_that_grows_finds_what_a_table_sized_first_finds() {
+        // Fingerprints with few distinct low halves, so that halves match
+        // where whole fingerprints differ, and copies at every distance.
+        let fingerprint = |i: u64| (i % 3_000) << 32 | (i % 17);
+        let docs: Vec<Vec<Candidate>> = (0..400u64)
+            .map(|d| {
+                (0..25)
+                    .map(|p| Text(fingerprint((d * 25 + p * 7) % 6_000)))
+                    .collect()
+            })
+            .collect();
+        let docs: Vec<&[Candidate]> = docs.iter().map(Vec::as_slice).collect();
+        let decide_with = |mut d: Decider| -> Vec<Vec<Verdict>> {
+            let mut earlier = Given(&docs);
+            (0..docs.len())
+                .map(|i| d.decide(i, docs[i], &[], &mut earlier))
+                .collect()
+        };
+        let grown = decide_with(Decider::new(None));
+        assert_eq!(grown, decide_with(Decider::with_capacity(None, 10_000)));
+        // One kept paragraph for each fingerprint, the rest copies.
+        let kept = grown
+            .iter()
+            .flatten()
+            .filter(|v| **v == Verdict::Kept)
+            .count();
+        let mut distinct: Vec<u64> = docs
+            .iter()
+            .copied()
+            .flatten()
+            .map(|c| match *c {
+                Text(hash) => hash,
+                Boilerplate(rule) => unreachable!("{rule}"),
+            })
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(kept, distinct.len());
+        assert!(kept > 5_000 && kept <= 6_000, "{kept}");
     }
 
     #[test]

@@ -533,7 +533,11 @@ pub fn run_with_progress(
         threshold: config.near_threshold,
         min_shingles: config.min_shingles,
     });
-    let mut decider = Decider::with_capacity(near, texts);
+    // A run of one pass does not know how many paragraphs will come.
+    let mut decider = match one_pass {
+        true => Decider::new(near),
+        false => Decider::with_capacity(near, texts),
+    };
     if let Some(corpus) = &corpus {
         decider = decider.against(corpus);
     }
