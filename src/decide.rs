@@ -376,8 +376,7 @@ impl<'c> Decider<'c> {
                     verdicts.push(Verdict::NearDuplicate { of, similarity });
                     continue;
                 }
-                let anchors: Vec<u64> = anchors.iter().map(|&i| shingles.hashes[i]).collect();
-                index.insert(&anchors, number);
+                index.insert(anchors.iter().map(|&i| shingles.hashes[i]), number);
                 self.memory.remember(number, &shingles.hashes);
             }
             self.kept.push(Kept {
@@ -430,12 +429,17 @@ impl Default for Memory {
 impl Memory {
     /// Keeps the shingles of kept paragraph `number`, the next one.
     fn remember(&mut self, number: u32, hashes: &[u64]) {
+        // The oldest one's vector takes the new shingles: no allocation
+        // once the memory is full.
+        let mut held = Vec::new();
         if self.recent.len() >= self.capacity {
-            self.recent.pop_front();
+            held = self.recent.pop_front().unwrap_or_default();
+            held.clear();
             self.first += 1;
         }
         debug_assert_eq!(number, self.first + self.recent.len() as u32);
-        self.recent.push_back(hashes.to_vec());
+        held.extend_from_slice(hashes);
+        self.recent.push_back(held);
     }
 
     /// Adds the shingles of kept paragraph `number` to `into`; `false` when
@@ -762,7 +766,7 @@ mod tests {
         };
         let mut index = AnchorIndex::default();
         let kept = Location { doc: 0, para: 0 };
-        index.insert(&anchors(&shingled(A)), 0);
+        index.insert(anchors(&shingled(A)), 0);
         let fetched = std::cell::RefCell::new(Vec::new());
         let mut fetch = |at: Location, into: &mut Vec<u64>| {
             fetched.borrow_mut().push(at);

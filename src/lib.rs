@@ -73,7 +73,7 @@ use report::{
     Palette, ParagraphRef, Reason, Removal, Report, Scope, Summary,
 };
 use segment::Span;
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -247,8 +247,9 @@ impl RuleNames {
 }
 
 /// A decided document of the second pass: its index, text, JSONL line and
-/// verdicts.
-type Decided = (usize, String, Option<Vec<u8>>, Vec<Verdict>);
+/// verdicts, and its shingles, to be freed by the worker that writes it
+/// rather than by the deciding thread.
+type Decided = (usize, String, Option<Vec<u8>>, Vec<Verdict>, Vec<Shingled>);
 
 /// What a worker of the second pass sends back: a batch read, or written,
 /// by its number, or word that a worker panicked.
@@ -584,7 +585,8 @@ pub fn run_with_progress(
     let finish_batch = |b: usize, ready: Vec<Decided>, want_html: html::Want| -> Event {
         let finished = ready
             .into_iter()
-            .map(|(i, text, line, verdicts)| {
+            .map(|(i, text, line, verdicts, shingles)| {
+                drop(shingles);
                 let wanted = Wanted {
                     staging: staging.as_ref(),
                     lines,
@@ -616,6 +618,7 @@ pub fn run_with_progress(
         let (mut read_next, mut decided, mut taken) = (0, 0, 0);
         // Documents that have come in a run of one pass.
         let mut arrived_docs = 0;
+        let mut candidates: Vec<Candidate> = Vec::new();
         let mut prepared: InOrder<Vec<Result<Prepared, FileError>>> = InOrder::default();
         let mut finished: InOrder<Vec<Result<Finished, Fatal>>> = InOrder::default();
         while taken < batches.len() {
@@ -658,11 +661,9 @@ pub fn run_with_progress(
                                 }
                                 None => i,
                             };
-                            let candidates: Vec<Candidate> = docs[i]
-                                .paragraphs
-                                .iter()
-                                .map(|p| p.candidate(&names))
-                                .collect();
+                            candidates.clear();
+                            candidates
+                                .extend(docs[i].paragraphs.iter().map(|p| p.candidate(&names)));
                             let verdicts = match doc_match(i) {
                                 Some(m) if config.drop_duplicate_documents => {
                                     Decider::drop_document(&candidates, m.of, m.similarity as f32)
@@ -673,7 +674,7 @@ pub fn run_with_progress(
                             if let Some(builder) = &mut builder {
                                 add_to_index(builder, &docs[i], &verdicts, &shingles);
                             }
-                            ready.push((i, text, line, verdicts));
+                            ready.push((i, text, line, verdicts, shingles));
                         }
                         Err(err) => {
                             errors.push(err);
@@ -1203,10 +1204,12 @@ struct Finished {
 #[derive(Default)]
 struct Tally {
     summary: Summary,
-    /// Each kept paragraph that has exact copies, with the copies.
-    groups: BTreeMap<Location, Vec<Location>>,
-    /// Indices of the documents that were written.
-    finished: BTreeSet<usize>,
+    /// (kept paragraph, exact copy of it) for every copy, in the order the
+    /// copies were decided: input order. Grouped by kept paragraph at the
+    /// end ([`build_report`]).
+    copies: Vec<(Location, Location)>,
+    /// Whether each document was written, by number.
+    finished: Vec<bool>,
 }
 
 impl Tally {
@@ -1221,10 +1224,11 @@ impl Tally {
                     *summary.removed_by_rule.entry(rule).or_default() += 1;
                 }
                 Verdict::Duplicate(of) => {
-                    self.groups.entry(of).or_default().push(Location {
+                    let copy = Location {
                         doc: doc_index,
                         para,
-                    });
+                    };
+                    self.copies.push((of, copy));
                     if of.doc == doc_index {
                         summary.removed_duplicate_within += 1;
                     } else {
@@ -1246,7 +1250,10 @@ impl Tally {
         self.summary.documents += 1;
         self.summary.bytes_in += doc.bytes_in;
         self.summary.bytes_out += doc.bytes_out;
-        self.finished.insert(doc.index);
+        if self.finished.len() <= doc.index {
+            self.finished.resize(doc.index + 1, false);
+        }
+        self.finished[doc.index] = true;
     }
 }
 
@@ -1541,22 +1548,25 @@ fn build_report(
 ) -> Report {
     let Tally {
         mut summary,
-        groups,
+        mut copies,
         finished,
     } = tally;
     summary.failed = errors.len();
-    let duplicate_groups = groups
-        .into_iter()
-        .map(|(kept, copies)| DuplicateGroup {
-            fingerprint: fingerprint_of(docs, kept),
-            kept: paragraph_ref(docs, kept),
-            copies: copies.into_iter().map(|c| paragraph_ref(docs, c)).collect(),
+    // By kept paragraph; a stable sort keeps each one's copies in input
+    // order.
+    copies.sort_by_key(|&(kept, _)| kept);
+    let duplicate_groups = copies
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|group| DuplicateGroup {
+            fingerprint: fingerprint_of(docs, group[0].0),
+            kept: paragraph_ref(docs, group[0].0),
+            copies: group.iter().map(|&(_, c)| paragraph_ref(docs, c)).collect(),
         })
         .collect();
     let mut clusters: BTreeMap<usize, Vec<DocumentMember>> = BTreeMap::new();
     for (doc_index, m) in doc_matches.iter().enumerate() {
         if let Some(m) = m
-            && finished.contains(&doc_index)
+            && finished.get(doc_index).copied().unwrap_or(false)
         {
             clusters.entry(m.kept).or_default().push(DocumentMember {
                 path: docs[doc_index].source.name.clone(),

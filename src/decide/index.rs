@@ -70,8 +70,8 @@ fn shard(key: u32) -> usize {
 impl AnchorIndex {
     /// Adds the anchors (see [`anchors`]) of the kept paragraph numbered
     /// `number` (kept paragraphs are numbered in input order).
-    pub fn insert(&mut self, anchors: &[u64], number: u32) {
-        for &anchor in anchors {
+    pub fn insert(&mut self, anchors: impl IntoIterator<Item = u64>, number: u32) {
+        for anchor in anchors {
             let key = anchor as u32;
             self.anchors[shard(key)].entry(key).or_insert(number);
         }
@@ -189,8 +189,8 @@ mod tests {
     #[test]
     fn shared_text_shares_anchors_and_names_the_first_holder() {
         let mut index = AnchorIndex::default();
-        index.insert(&anchors(&shingled(LONG)), 0);
-        index.insert(&anchors(&shingled(LONG)), 1);
+        index.insert(anchors(&shingled(LONG)), 0);
+        index.insert(anchors(&shingled(LONG)), 1);
         let edited = shingled(&LONG.replace("Monday", "Tuesday"));
         let holders: Vec<Option<u32>> = edited.hashes.iter().map(|&h| index.holder(h)).collect();
         assert_eq!(top_holders(&holders, 2), [0]);
