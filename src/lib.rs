@@ -449,11 +449,15 @@ pub fn run_with_progress(
             .to_path_buf(),
         _ => std::env::temp_dir(),
     };
-    let shingle_spool = match config.near_duplicates {
+    let shingle_file = match config.near_duplicates {
         true => tempfile::tempfile_in(&spool_dir).ok().map(Spool::new),
         false => None,
     };
-    let shingle_spool = shingle_spool.as_ref();
+    let shingle_spool = shingle_file.as_ref();
+    // What the run no longer needs is freed on other threads while it
+    // writes its outputs: closing a temporary file of gigabytes, or freeing
+    // millions of document records, takes seconds at the largest sizes.
+    let mut freeing = Vec::new();
 
     let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)?;
     let total = entries.len();
@@ -727,6 +731,7 @@ pub fn run_with_progress(
     // The decision's tables are the largest thing in memory; the report is
     // built without them.
     drop(decider);
+    freeing.push(free_elsewhere(shingle_file));
     phases.end(stderr);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     for err in &errors {
@@ -742,6 +747,7 @@ pub fn run_with_progress(
     });
     let mut report = build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors);
     report.parameters.against = against;
+    freeing.push(free_elsewhere(docs));
     let mut to = Destinations::default();
     let staged_report = match &config.report {
         ReportTarget::File(path) => Some(write::stage_file(path, |out| {
@@ -787,6 +793,9 @@ pub fn run_with_progress(
             _ => {}
         }
     }
+    // The documents' entries are in the report now.
+    let entries = std::mem::replace(&mut report.documents, DocumentSpool::discard());
+    freeing.push(free_elsewhere(entries));
     if let Some(path) = &config.html_report {
         html::write(path, &report, html_spool)?;
         to.html = Some(display_path(path));
@@ -808,6 +817,9 @@ pub fn run_with_progress(
         gate::write(&verdict, &config.gate, out)
             .map_err(|e| Fatal::new(format!("cannot write the check's verdict: {e}")))?;
     }
+    for thread in freeing.into_iter().flatten() {
+        let _ = thread.join();
+    }
     Ok(if !report.errors.is_empty() {
         ExitStatus::Error
     } else if !passed {
@@ -815,6 +827,15 @@ pub fn run_with_progress(
     } else {
         ExitStatus::Success
     })
+}
+
+/// Drops `value` on a thread of its own, to be joined before the run ends;
+/// here and now when no thread can be started.
+fn free_elsewhere<T: Send + 'static>(value: T) -> Option<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("dedupe-free".to_string())
+        .spawn(move || drop(value))
+        .ok()
 }
 
 /// Where the cleaned corpus goes.
