@@ -2,10 +2,12 @@
 //! of a corpus read and hashed with xxh3 (the first pass), then read again
 //! and written to an output directory under the same relative path (the
 //! second pass). Its time is the floor under `dedupe`'s on the same corpus
-//! and machine; `scripts/bench.sh --mode floor` runs it.
+//! and machine; `scripts/bench.sh --mode floor` runs it. With `--once`
+//! there is no first pass: the floor of a run of one pass (`--exact
+//! --no-strip`), `--mode floor1`.
 //!
 //! ```text
-//! cargo run --release --example io_floor -- CORPUS OUT [-j THREADS]
+//! cargo run --release --example io_floor -- CORPUS OUT [-j THREADS] [--once]
 //! ```
 
 // A command-line tool: its report goes to stderr.
@@ -18,7 +20,9 @@ use walkdir::WalkDir;
 use xxhash_rust::xxh3::xxh3_64;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let once = args.iter().any(|a| a == "--once");
+    args.retain(|a| a != "--once");
     let (corpus, out, threads) = match args.as_slice() {
         [corpus, out] => (corpus, out, 0),
         [corpus, out, j, n] if j == "-j" => match n.parse() {
@@ -47,24 +51,31 @@ fn main() {
     files.sort();
     let walked = started.elapsed();
 
-    let first: (u64, u64) = files
+    let hash = |path: &PathBuf| {
+        let bytes = std::fs::read(path).unwrap_or_else(|e| fail(path, e));
+        (bytes.len() as u64, xxh3_64(&bytes))
+    };
+    let sum = |a: (u64, u64), b: (u64, u64)| (a.0 + b.0, a.1 ^ b.1);
+    let first: (u64, u64) = match once {
+        true => (0, 0),
+        false => files.par_iter().map(hash).reduce(|| (0, 0), sum),
+    };
+    let read = started.elapsed();
+
+    let second = files
         .par_iter()
         .map(|path| {
             let bytes = std::fs::read(path).unwrap_or_else(|e| fail(path, e));
+            let to = out.join(path.strip_prefix(corpus).expect("under the corpus"));
+            if let Some(dir) = to.parent() {
+                std::fs::create_dir_all(dir).unwrap_or_else(|e| fail(dir, e));
+            }
+            std::fs::write(&to, &bytes).unwrap_or_else(|e| fail(&to, e));
             (bytes.len() as u64, xxh3_64(&bytes))
         })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 ^ b.1));
-    let read = started.elapsed();
-
-    files.par_iter().for_each(|path| {
-        let bytes = std::fs::read(path).unwrap_or_else(|e| fail(path, e));
-        let to = out.join(path.strip_prefix(corpus).expect("under the corpus"));
-        if let Some(dir) = to.parent() {
-            std::fs::create_dir_all(dir).unwrap_or_else(|e| fail(dir, e));
-        }
-        std::fs::write(&to, &bytes).unwrap_or_else(|e| fail(&to, e));
-    });
+        .reduce(|| (0, 0), sum);
     let done = started.elapsed();
+    let first = if once { second } else { first };
 
     let mb = first.0 as f64 / 1e6;
     let secs = |d: std::time::Duration| d.as_secs_f64();
@@ -83,7 +94,7 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: io_floor CORPUS OUT [-j THREADS]");
+    eprintln!("usage: io_floor CORPUS OUT [-j THREADS] [--once]");
     std::process::exit(2);
 }
 

@@ -7,7 +7,7 @@
 # README.
 #
 #   scripts/bench.sh [--size 100M|1G|5G] [--threads N[,N...]]
-#                    [--mode default|exact|floor|both|all]
+#                    [--mode default|exact|floor|floor1|both|all]
 #                    [--source DIR] [--seed S] [--out DIR] [--keep] [--runs N]
 #                    [-- DEDUPE ARGS...]
 #
@@ -17,9 +17,11 @@
 # --mode MODE    default: dedupe's defaults (stripping, exact and near
 #                duplicates, document groups, cleaned corpus and report);
 #                exact: --exact --no-strip; floor: not dedupe but
-#                examples/io_floor, the file work no run can avoid (every
-#                file read twice and written once, nothing else); both:
-#                default and exact; all: the three (default: default)
+#                examples/io_floor, the file work no run of two passes can
+#                avoid (every file read twice and written once, nothing
+#                else); floor1: the same for a run of one pass, as exact is
+#                (io_floor --once: read once, written once); both: default
+#                and exact; all: the four (default: default)
 # --source DIR   articles the generator learns from (default: the BBC
 #                articles in ../shared/eval/news/bbc when present, else
 #                fixtures/seeds)
@@ -62,10 +64,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$mode" in
-  default | exact | floor) modes=("$mode") ;;
+  default | exact | floor | floor1) modes=("$mode") ;;
   both) modes=(default exact) ;;
-  all) modes=(default exact floor) ;;
-  *) echo "bench: --mode is default, exact, floor, both or all, not $mode" >&2; exit 2 ;;
+  all) modes=(default exact floor floor1) ;;
+  *) echo "bench: --mode is default, exact, floor, floor1, both or all, not $mode" >&2; exit 2 ;;
 esac
 IFS=, read -r -a thread_counts <<<"$threads"
 for n in "${thread_counts[@]}" "$runs"; do
@@ -172,6 +174,7 @@ for m in "${modes[@]}"; do
       status=0
       command=("$bin/dedupe" "$corpus_dir/corpus" -o "$run/clean" -j "$t" "${flags[@]}" "$@")
       [ "$m" = floor ] && command=("$bin/examples/io_floor" "$corpus_dir/corpus" "$run/clean" -j "$t")
+      [ "$m" = floor1 ] && command=("$bin/examples/io_floor" "$corpus_dir/corpus" "$run/clean" -j "$t" --once)
       /usr/bin/time -v -o "$run/time.txt" "${command[@]}" 2>"$run/dedupe.txt" || status=$?
       if [ "$status" -ne 0 ]; then
         echo "bench: ${command[0]##*/} exited with $status ($m, -j $t):" >&2
@@ -242,7 +245,7 @@ awk -F'\t' -v runs="$runs" -v first="${thread_counts[0]}" '
     print "|---|---|---|---|---|---|---|---|---|"
     for (g = 1; g <= groups; g++) {
       key = order[g]; split(key, k, SUBSEP)
-      name = k[1] == "exact" ? "`--exact --no-strip`" : k[1] == "floor" ? "file work only (`io_floor`)" : "defaults"
+      name = k[1] == "exact" ? "`--exact --no-strip`" : k[1] == "floor" ? "file work of two passes (`io_floor`)" : k[1] == "floor1" ? "file work of one pass (`io_floor --once`)" : "defaults"
       printf "| %s | %s | %.0f MB | %d | %.2f s | %.1f MB/s | %.0f | %.0f MB | %.0f%% |\n",
         name, k[2], bytes[key] / 1e6, docs[key], wall[key], bytes[key] / wall[key] / 1e6,
         docs[key] / wall[key], rss[key] / 1024, cpu[key]
