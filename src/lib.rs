@@ -9,8 +9,9 @@
 //! ```
 //!
 //! [`run`] drives it in two passes over the files and a corpus step between
-//! them, or in one pass when nothing needs the whole corpus first (see
-//! [`one_pass`]):
+//! them, or in one pass when nothing needs the whole corpus first (no
+//! near-duplicates and no `repeated-block` signal: step 2 has nothing to do,
+//! and step 3 reads each file for the first time):
 //!
 //! 1. Per document, in parallel: read, segment, strip and fingerprint each
 //!    file, keeping only paragraph spans, fingerprints, boilerplate verdicts,
