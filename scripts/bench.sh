@@ -13,7 +13,8 @@
 #
 # --size SIZE    corpus size, K/M/G as powers of 1000 (default 100M)
 # --threads LIST dedupe -j; a comma list such as 1,2 times each and prints
-#                the speedup over the first (default: the number of cores)
+#                the speedup of each against the first, as the larger
+#                count over the smaller (default: the number of cores)
 # --mode MODE    default: dedupe's defaults (stripping, exact and near
 #                duplicates, document groups, cleaned corpus and report);
 #                exact: --exact --no-strip; floor: not dedupe but
@@ -201,8 +202,9 @@ for m in "${modes[@]}"; do
   done
 done
 
-# Medians over the runs of each mode and thread count, the speedup of each
-# thread count's median over the first one's, and the README rows.
+# Medians over the runs of each mode and thread count, the speedup between
+# each thread count's median and the first one's (the larger count over the
+# smaller), and the README rows.
 awk -F'\t' -v runs="$runs" -v first="${thread_counts[0]}" '
   function median(list,   v, n, i, j, t) {
     n = split(list, v, " ")
@@ -233,10 +235,13 @@ awk -F'\t' -v runs="$runs" -v first="${thread_counts[0]}" '
     }
     for (g = 1; g <= groups; g++) {
       key = order[g]; split(key, k, SUBSEP)
-      base = k[1] SUBSEP first
       if (k[2] != first) {
         if (!said++) print ""
-        printf "speedup %-7s -j %s -> -j %s: %.2fx\n", k[1], first, k[2], wall[base] / wall[key]
+        # The larger thread count over the smaller, whichever came first.
+        few = k[2] + 0 < first + 0 ? k[2] : first
+        many = few == k[2] ? first : k[2]
+        printf "speedup %-7s -j %s over -j %s: %.2fx\n", k[1], many, few,
+          wall[k[1] SUBSEP few] / wall[k[1] SUBSEP many]
       }
     }
     print ""
