@@ -163,14 +163,11 @@ impl DocumentSpool {
     /// array, indented and separated by commas, so that the report takes
     /// them as they are (see [`write_json`]).
     pub fn push(&mut self, json: &[u8]) -> io::Result<()> {
-        let first = self.count == 0;
+        let number = self.count;
         self.count += 1;
         match &mut self.file {
             Some(file) => {
-                if !first {
-                    file.write_all(b",\n")?;
-                }
-                file.write_all(ENTRY_INDENT)?;
+                entry_start(file, number)?;
                 file.write_all(json)
             }
             None => Ok(()),
@@ -186,25 +183,48 @@ impl DocumentSpool {
         Ok(())
     }
 
-    /// Writes the `documents` array, from `[` to `]`, laid out as
-    /// [`entries`] lays out an array. The entries are copied byte for byte.
+    /// Writes the `documents` array (see [`array`]), its entries copied
+    /// byte for byte.
     fn write_array(&mut self, out: &mut dyn Write) -> io::Result<()> {
         self.rewind()?;
-        match &self.file {
-            Some(file) if self.count > 0 => {
-                out.write_all(b"[\n")?;
+        let file = self.file.as_ref().filter(|_| self.count > 0);
+        array(out, file.is_none(), |out| match file {
+            Some(file) => {
                 let mut entries = BufReader::with_capacity(1 << 20, file.get_ref());
-                io::copy(&mut entries, out)?;
-                out.write_all(b"\n  ]")
+                io::copy(&mut entries, out).map(|_| ())
             }
-            _ => out.write_all(b"[]"),
-        }
+            None => Ok(()),
+        })
     }
 }
 
-/// What goes in front of each entry in the spool: the indent of the
-/// `documents` array's elements.
+/// The indent of an entry of an array one level down in the report.
 const ENTRY_INDENT: &[u8] = b"    ";
+
+/// An array one level down in the report, one entry a line: `[]` when
+/// `empty`, else `[`, the entries that `fill` writes (each after
+/// [`entry_start`]), and `]` on a line of its own.
+fn array(
+    out: &mut dyn Write,
+    empty: bool,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    if empty {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[\n")?;
+    fill(&mut *out)?;
+    out.write_all(b"\n  ]")
+}
+
+/// What goes before entry `number` of an [`array`]: the comma and line
+/// break after the one before, and the indent.
+fn entry_start(out: &mut impl Write, number: usize) -> io::Result<()> {
+    if number > 0 {
+        out.write_all(b",\n")?;
+    }
+    out.write_all(ENTRY_INDENT)
+}
 
 /// The documents as an array of raw values, read back after [`write_json`]
 /// has flushed them, for a test to compare the report with serde's.
@@ -543,20 +563,15 @@ fn member(out: &mut dyn Write, name: &str) -> io::Result<()> {
     write!(out, ",\n  \"{name}\": ")
 }
 
-/// An array one level down, one entry a line.
+/// An [`array`] of `items`, each as compact JSON.
 fn entries<T: Serialize>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
-    if items.is_empty() {
-        return out.write_all(b"[]");
-    }
-    out.write_all(b"[\n")?;
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",\n")?;
+    array(out, items.is_empty(), |mut out| {
+        for (number, item) in items.iter().enumerate() {
+            entry_start(&mut out, number)?;
+            serde_json::to_writer(&mut out, item)?;
         }
-        out.write_all(ENTRY_INDENT)?;
-        serde_json::to_writer(&mut *out, item)?;
-    }
-    out.write_all(b"\n  ]")
+        Ok(())
+    })
 }
 
 /// A writer that indents every line after the first by two spaces: a value
