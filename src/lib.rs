@@ -323,6 +323,7 @@ struct DecidedSoFar<'a> {
     docs: &'a Docs,
     config: &'a Config,
     spool: Option<&'a Spool>,
+    before: SpooledBefore,
 }
 
 impl decide::Earlier for DecidedSoFar<'_> {
@@ -331,7 +332,9 @@ impl decide::Earlier for DecidedSoFar<'_> {
     }
 
     fn shingles(&mut self, at: Location) -> Vec<u64> {
-        read_shingles(&self.docs[at.doc], at.para, self.config, self.spool)
+        let doc = &self.docs[at.doc];
+        let before = || self.before.get(at.doc, doc, at.para, self.config);
+        read_shingles(doc, at.para, before, self.config, self.spool)
     }
 }
 
@@ -617,6 +620,7 @@ pub fn run_with_progress(
         docs: &docs,
         config,
         spool: shingle_spool,
+        before: SpooledBefore::default(),
     };
     let (events, arrived) = std::sync::mpsc::channel::<Event>();
     pool.in_place_scope(|scope| -> Result<(), Fatal> {
@@ -1132,13 +1136,17 @@ fn spooled_shingles(
 /// a near-duplicate that is no longer in the decision's memory. Read from
 /// the spool, or else again from its document; a document that cannot be
 /// read again, or changed, gives none.
-fn read_shingles(doc: &Analysis, para: usize, config: &Config, spool: Option<&Spool>) -> Vec<u64> {
+/// `before` gives how many shingles its record holds before the
+/// paragraph's ([`spooled_before`]).
+fn read_shingles(
+    doc: &Analysis,
+    para: usize,
+    before: impl FnOnce() -> usize,
+    config: &Config,
+    spool: Option<&Spool>,
+) -> Vec<u64> {
     if let (Some(spool), Some(place)) = (spool, doc.spooled) {
-        let before: usize = doc.paragraphs[..para]
-            .iter()
-            .filter(|p| p.spooled(config))
-            .map(|p| p.shingles as usize)
-            .sum();
+        let before = before();
         let count = doc.paragraphs[para].shingles as usize;
         if let Ok(hashes) = spool.hashes(place, before, count) {
             return hashes;
@@ -1150,6 +1158,65 @@ fn read_shingles(doc: &Analysis, para: usize, config: &Config, spool: Option<&Sp
     let mut shingles = fingerprint::Shingles::default();
     shingle_paragraph(&text, doc.span(para), config, &mut shingles);
     shingles.hashes
+}
+
+/// How many shingles the spool record of `doc` holds before those of
+/// paragraph `para`: the counts of the stored paragraphs before it.
+fn spooled_before(doc: &Analysis, para: usize, config: &Config) -> usize {
+    doc.paragraphs[..para]
+        .iter()
+        .filter(|p| p.spooled(config))
+        .map(|p| p.shingles as usize)
+        .sum()
+}
+
+/// [`spooled_before`] of every paragraph, for the long documents that
+/// candidate sources came from last. Summed afresh on each look-up, a
+/// document of n paragraphs costs up to n steps a candidate, and a long
+/// document can be the source of as many candidates as it has paragraphs.
+#[derive(Default)]
+struct SpooledBefore {
+    /// (document, the count before each of its paragraphs), the most
+    /// recently made last.
+    held: Vec<(usize, Vec<u32>)>,
+}
+
+impl SpooledBefore {
+    /// Documents with fewer paragraphs are summed on each look-up.
+    const LONG: usize = 64;
+    /// How many documents' counts are held at most.
+    const HELD: usize = 8;
+
+    /// [`spooled_before`] of paragraph `para` of `doc`, document number
+    /// `number`.
+    fn get(&mut self, number: usize, doc: &Analysis, para: usize, config: &Config) -> usize {
+        if doc.paragraphs.len() < Self::LONG {
+            return spooled_before(doc, para, config);
+        }
+        if let Some((_, counts)) = self.held.iter().find(|(n, _)| *n == number) {
+            return counts[para] as usize;
+        }
+        // A record is shorter than 4 GiB (`spool::Place`), so it holds
+        // fewer than 2^32 shingles.
+        let mut sum = 0u32;
+        let counts: Vec<u32> = doc
+            .paragraphs
+            .iter()
+            .map(|p| {
+                let here = sum;
+                if p.spooled(config) {
+                    sum = sum.saturating_add(p.shingles);
+                }
+                here
+            })
+            .collect();
+        let before = counts[para] as usize;
+        if self.held.len() == Self::HELD {
+            self.held.remove(0);
+        }
+        self.held.push((number, counts));
+        before
+    }
 }
 
 /// Reads one document: a file, or the text of a JSONL record (with its
@@ -1736,6 +1803,44 @@ mod tests {
     }
 
     #[test]
+    fn held_counts_before_a_paragraph_are_the_counts_summed() {
+        let config = Config::new(vec![PathBuf::from("fixtures/seeds")]);
+        let spool = Spool::new(tempfile::tempfile().expect("a temporary file"));
+        let seed = || seeds_both_ways(&config, &spool).remove(0).0;
+        // Long documents of different lengths and mixes of stored and
+        // unstored paragraphs, more of them than are held, and a short one.
+        let docs: Vec<Analysis> = (0..SpooledBefore::HELD + 3)
+            .map(|n| {
+                let mut doc = seed();
+                doc.paragraphs = doc.paragraphs.repeat(SpooledBefore::LONG / 4 + n).into();
+                let shift = n % doc.paragraphs.len();
+                doc.paragraphs.rotate_left(shift);
+                doc
+            })
+            .chain([seed()])
+            .collect();
+        assert!(
+            docs.iter()
+                .any(|d| d.paragraphs.iter().any(|p| !p.spooled(&config)))
+        );
+        let mut held = SpooledBefore::default();
+        let mut checked = 0;
+        // Round and round the documents, so that each is dropped and made
+        // again.
+        for round in 0..3 {
+            for (number, doc) in docs.iter().enumerate() {
+                for para in (round..doc.paragraphs.len()).step_by(7) {
+                    let summed = spooled_before(doc, para, &config);
+                    assert_eq!(held.get(number, doc, para, &config), summed);
+                    checked += usize::from(summed > 0);
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} non-zero counts compared");
+        assert!(held.held.len() <= SpooledBefore::HELD);
+    }
+
+    #[test]
     fn spooled_shingles_are_the_shingles_made_again() {
         let config = Config::new(vec![PathBuf::from("fixtures/seeds")]);
         let spool = Spool::new(tempfile::tempfile().expect("a temporary file"));
@@ -1753,9 +1858,10 @@ mod tests {
             assert!(spooled.shingles.iter().any(|s| !s.shingles.is_empty()));
             for (para, p) in with.paragraphs.iter().enumerate() {
                 if p.spooled(&config) {
-                    let hashes = read_shingles(&with, para, &config, Some(&spool));
+                    let before = || spooled_before(&with, para, &config);
+                    let hashes = read_shingles(&with, para, before, &config, Some(&spool));
                     assert_eq!(hashes.len(), p.shingles as usize);
-                    let made = read_shingles(&without, para, &config, None);
+                    let made = read_shingles(&without, para, || 0, &config, None);
                     assert_eq!(hashes, made);
                     sources += 1;
                 }
