@@ -268,6 +268,7 @@ pub struct Decider<'c> {
     /// Shingles of the kept paragraphs, for counting a near-duplicate's
     /// coverage by its sources.
     memory: Memory,
+    scratch: NearScratch<u32>,
 }
 
 impl<'c> Decider<'c> {
@@ -280,6 +281,7 @@ impl<'c> Decider<'c> {
             first_seen: FirstSeen::Halves(HashTable::new()),
             near: near.map(|p| (p, AnchorIndex::default())),
             memory: Memory::default(),
+            scratch: NearScratch::default(),
         }
     }
 
@@ -339,7 +341,7 @@ impl<'c> Decider<'c> {
             let Shingled { shingles, anchors } = shingled.get(para).unwrap_or(&none);
             if let Some((params, index)) = &mut self.near {
                 let kept = &self.kept;
-                let (memory, near_params) = (&mut self.memory, *params);
+                let (memory, scratch, near_params) = (&mut self.memory, &mut self.scratch, *params);
                 let mut source_shingles = |number: u32, into: &mut Vec<u64>| {
                     if !memory.fetch(number, into) {
                         into.extend(earlier.shingles(kept[number as usize].location()));
@@ -355,6 +357,7 @@ impl<'c> Decider<'c> {
                         &near_params,
                         &mut |number, into| corpus.shingles(number, into),
                         |h| u64::from(h as u32),
+                        scratch,
                     )
                 {
                     verdicts.push(Verdict::CorpusNearDuplicate { of, similarity });
@@ -370,6 +373,7 @@ impl<'c> Decider<'c> {
                         &near_params,
                         &mut source_shingles,
                         |h| h,
+                        scratch,
                     )
                 {
                     let of = kept[of as usize].location();
@@ -477,6 +481,7 @@ pub const RECENT_PARAGRAPHS: usize = 16_384;
 /// shingles, compared through `key` (the corpus stores the low 32 bits of
 /// each). `own` are the indices of the paragraph's own anchors
 /// ([`index::anchor_positions`]).
+#[allow(clippy::too_many_arguments)]
 fn near_match<H: Copy + Ord>(
     holder: &dyn Fn(u64) -> Option<H>,
     shingles: &Shingles,
@@ -484,26 +489,54 @@ fn near_match<H: Copy + Ord>(
     params: &NearParams,
     source_shingles: &mut dyn FnMut(H, &mut Vec<u64>),
     key: fn(u64) -> u64,
+    scratch: &mut NearScratch<H>,
 ) -> Option<(H, f32)> {
-    let holders: Vec<Option<H>> = own.iter().map(|&i| holder(shingles.hashes[i])).collect();
-    let sources = index::top_holders(&holders, MAX_SOURCES);
-    let &of = sources.first()?;
+    let NearScratch {
+        holders,
+        hits,
+        sources,
+        present,
+    } = scratch;
+    holders.clear();
+    holders.extend(own.iter().map(|&i| holder(shingles.hashes[i])));
+    index::top_holders(holders, MAX_SOURCES, hits, sources);
+    let &(_, of) = sources.first()?;
     // Reading sources again costs a file read each: first ask whether the
     // paragraph's own anchors point at them often enough to be worth it.
-    let pointing = holders
-        .iter()
-        .filter(|h| h.is_some_and(|at| sources.contains(&at)))
-        .count();
+    let pointing: usize = sources.iter().map(|&(count, _)| count).sum();
     if (pointing as f64) < PREFILTER * own.len() as f64 {
         return None;
     }
-    let mut present: Vec<u64> = Vec::new();
-    for &at in &sources {
-        source_shingles(at, &mut present);
+    present.clear();
+    for &(_, at) in sources.iter() {
+        source_shingles(at, present);
     }
     present.sort_unstable();
     let sourced = shingles.coverage(|h| present.binary_search(&key(h)).is_ok());
     (sourced >= params.threshold).then_some((of, sourced as f32))
+}
+
+/// Buffers [`near_match`] reuses from one paragraph to the next.
+#[derive(Debug)]
+struct NearScratch<H> {
+    /// The holder of each of the paragraph's anchors.
+    holders: Vec<Option<H>>,
+    hits: Vec<H>,
+    /// The candidate sources, with how many anchors point at each.
+    sources: Vec<(usize, H)>,
+    /// The sources' shingles, sorted.
+    present: Vec<u64>,
+}
+
+impl<H> Default for NearScratch<H> {
+    fn default() -> Self {
+        NearScratch {
+            holders: Vec::new(),
+            hits: Vec::new(),
+            sources: Vec::new(),
+            present: Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -781,6 +814,7 @@ mod tests {
             &params,
             &mut fetch,
             |h| h,
+            &mut NearScratch::default(),
         );
         assert!(matches!(found, Some((at, _)) if at == kept), "{found:?}");
         assert_eq!(*fetched.borrow(), [kept]);
@@ -801,6 +835,7 @@ mod tests {
                 &params,
                 &mut fetch,
                 |h| h,
+                &mut NearScratch::default(),
             ),
             None
         );

@@ -131,18 +131,31 @@ pub fn anchor_positions(shingles: &Shingles) -> Vec<usize> {
 }
 
 /// Up to `n` paragraphs that appear most often in `holders` (the holder of
-/// each shingle of a paragraph, `None` where no kept paragraph has it), most
-/// first; on a tie, the first in input order.
-pub fn top_holders<T: Copy + Ord>(holders: &[Option<T>], n: usize) -> Vec<T> {
-    let mut hits: Vec<T> = holders.iter().flatten().copied().collect();
+/// each shingle of a paragraph, `None` where no kept paragraph has it),
+/// into `top` with their counts, most first; on a tie, the first in input
+/// order. `hits` is a buffer.
+pub fn top_holders<T: Copy + Ord>(
+    holders: &[Option<T>],
+    n: usize,
+    hits: &mut Vec<T>,
+    top: &mut Vec<(usize, T)>,
+) {
+    top.clear();
+    hits.clear();
+    hits.extend(holders.iter().flatten().copied());
     hits.sort_unstable();
-    let mut counted: Vec<(usize, T)> = hits
-        .chunk_by(|a, b| a == b)
-        .map(|run| (run.len(), run[0]))
-        .collect();
-    // A stable sort: equal counts stay in location order.
-    counted.sort_by_key(|&(count, _)| std::cmp::Reverse(count));
-    counted.into_iter().take(n).map(|(_, at)| at).collect()
+    for run in hits.chunk_by(|a, b| a == b) {
+        let count = run.len();
+        // After every holder counted as often: a tie keeps input order.
+        let place = top
+            .iter()
+            .position(|&(c, _)| c < count)
+            .unwrap_or(top.len());
+        if place < n {
+            top.insert(place, (count, run[0]));
+            top.truncate(n);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -193,17 +206,56 @@ mod tests {
         index.insert(anchors(&shingled(LONG)), 1);
         let edited = shingled(&LONG.replace("Monday", "Tuesday"));
         let holders: Vec<Option<u32>> = edited.hashes.iter().map(|&h| index.holder(h)).collect();
-        assert_eq!(top_holders(&holders, 2), [0]);
+        assert_eq!(top(&holders, 2), [0]);
         let other = shingled("A completely different paragraph about the weather in the hills.");
         assert!(other.hashes.iter().all(|&h| index.holder(h).is_none()));
+    }
+
+    /// [`top_holders`], without their counts.
+    fn top<T: Copy + Ord>(holders: &[Option<T>], n: usize) -> Vec<T> {
+        let mut out = vec![];
+        top_holders(holders, n, &mut vec![], &mut out);
+        out.into_iter().map(|(_, at)| at).collect()
     }
 
     #[test]
     fn top_holders_count_hits_and_break_ties_by_location() {
         let (a, b) = (Some(at(0, 1)), Some(at(0, 0)));
-        assert_eq!(top_holders(&[a, a, b], 1), [at(0, 1)]);
-        assert_eq!(top_holders(&[a, a, b], 2), [at(0, 1), at(0, 0)]);
-        assert_eq!(top_holders(&[a, b], 2), [at(0, 0), at(0, 1)]);
-        assert_eq!(top_holders::<Location>(&[None, None], 2), []);
+        assert_eq!(top(&[a, a, b], 1), [at(0, 1)]);
+        assert_eq!(top(&[a, a, b], 2), [at(0, 1), at(0, 0)]);
+        assert_eq!(top(&[a, b], 2), [at(0, 0), at(0, 1)]);
+        assert_eq!(top::<Location>(&[None, None], 2), []);
+        let mut counted = vec![(9, 9)];
+        top_holders(
+            &[Some(3), None, Some(1), Some(3)],
+            2,
+            &mut vec![7],
+            &mut counted,
+        );
+        assert_eq!(counted, [(2, 3), (1, 1)]);
+    }
+
+    #[test]
+    fn top_holders_are_the_first_of_a_stable_sort_by_count() {
+        // Every mix of four holders among five slots, against counting by
+        // a map and a stable sort.
+        for code in 0..5usize.pow(5) {
+            let holders: Vec<Option<u8>> = (0..5)
+                .map(|i| match code / 5usize.pow(i) % 5 {
+                    0 => None,
+                    h => Some(h as u8),
+                })
+                .collect();
+            let mut counts = std::collections::BTreeMap::new();
+            for h in holders.iter().flatten() {
+                *counts.entry(*h).or_insert(0) += 1;
+            }
+            let mut sorted: Vec<(usize, u8)> = counts.into_iter().map(|(h, c)| (c, h)).collect();
+            sorted.sort_by_key(|&(c, _)| std::cmp::Reverse(c));
+            for n in 0..4 {
+                let expected: Vec<u8> = sorted.iter().take(n).map(|&(_, h)| h).collect();
+                assert_eq!(top(&holders, n), expected, "{holders:?}, {n}");
+            }
+        }
     }
 }
