@@ -53,6 +53,7 @@ pub mod gate;
 pub mod html;
 pub mod interrupt;
 pub mod jsonl;
+mod ordered;
 pub mod progress;
 pub mod read;
 pub mod report;
@@ -410,18 +411,22 @@ pub fn run_with_progress(
         ))),
         (None, _) => None,
     };
-    // The directory is written by the workers, JSONL lines by this thread.
-    let (staging, mut output) = match Output::create(config)? {
-        Output::Dir(staging) => (Some(staging), Output::None),
-        lines => (None, lines),
-    };
-    let mut attributes = match &config.attributes {
-        Some(path) => Some(jsonl::Sink::create(path, config.force)?),
-        None => None,
-    };
+    // The directory is written by the workers; JSONL lines to a file by
+    // the writing thread ([`ordered`]), to standard output by this one.
+    let output = Output::create(config)?;
     let lines = match output {
         Output::None | Output::Dir(_) => None,
         Output::File(_) | Output::Stdout => Some(&config.fields),
+    };
+    let to_stdout = matches!(output, Output::Stdout);
+    let (staging, output_file) = match output {
+        Output::Dir(staging) => (Some(staging), None),
+        Output::File(sink) => (None, Some(sink)),
+        Output::None | Output::Stdout => (None, None),
+    };
+    let attributes = match &config.attributes {
+        Some(path) => Some(jsonl::Sink::create(path, config.force)?),
+        None => None,
     };
     let attribute_offsets = config
         .attributes
@@ -553,15 +558,20 @@ pub fn run_with_progress(
     let mut tally = Tally::default();
     let want_findings = config.mode == Mode::Check;
     let mut findings: Vec<gate::Finding> = Vec::new();
-    let spool_error = |e: std::io::Error| {
-        Fatal::new(format!(
-            "cannot write the report's temporary file in {}: {e}",
-            display_path(&spool_dir)
-        ))
-    };
-    let mut spool = match &config.report {
+    let spool = match &config.report {
         ReportTarget::None => DocumentSpool::discard(),
-        _ => DocumentSpool::in_dir(&spool_dir).map_err(spool_error)?,
+        _ => DocumentSpool::in_dir(&spool_dir).map_err(|e| {
+            Fatal::new(format!(
+                "cannot write the report's temporary file in {}: {e}",
+                display_path(&spool_dir)
+            ))
+        })?,
+    };
+    let files = ordered::Files {
+        output: output_file,
+        attributes,
+        entries: spool,
+        entries_dir: spool_dir.clone(),
     };
     let want_entries = config.report != ReportTarget::None;
     let mut html_spool = html::Spool::for_config(config)?;
@@ -623,7 +633,8 @@ pub fn run_with_progress(
         before: SpooledBefore::default(),
     };
     let (events, arrived) = std::sync::mpsc::channel::<Event>();
-    pool.in_place_scope(|scope| -> Result<(), Fatal> {
+    let mut writer = ordered::Writer::start(files);
+    let looped = pool.in_place_scope(|scope| -> Result<(), Fatal> {
         let (mut read_next, mut decided, mut taken) = (0, 0, 0);
         // Documents that have come in a run of one pass.
         let mut arrived_docs = 0;
@@ -704,19 +715,23 @@ pub fn run_with_progress(
             }
             while let Some(batch) = finished.take() {
                 let count = batch.len();
+                let mut lines = Vec::with_capacity(count);
+                // Lines for standard output go in one write a batch: it is
+                // line-buffered, a write a line otherwise.
+                let mut for_stdout = Vec::new();
                 for result in batch {
                     let mut doc = result?;
                     tally.finished(&doc);
                     findings.append(&mut doc.findings);
-                    if let Some(line) = &doc.line {
-                        output.write_line(line, stdout)?;
+                    if to_stdout && let Some(line) = doc.line.take() {
+                        for_stdout.extend_from_slice(&line);
+                        for_stdout.push(b'\n');
                     }
-                    if let (Some(sink), Some(line)) = (&mut attributes, &doc.attributes) {
-                        sink.write_line(line)?;
-                    }
-                    if let Some(json) = &doc.json {
-                        spool.push(json).map_err(spool_error)?;
-                    }
+                    lines.push(ordered::Lines {
+                        line: doc.line,
+                        attributes: doc.attributes,
+                        json: doc.json,
+                    });
                     if let Some(entry) = doc.html {
                         html_spool.push(entry).map_err(|e| {
                             let beside = config.html_report.as_deref().unwrap_or(Path::new("."));
@@ -727,12 +742,27 @@ pub fn run_with_progress(
                         })?;
                     }
                 }
+                if !for_stdout.is_empty() {
+                    stdout
+                        .write_all(&for_stdout)
+                        .map_err(|e| Fatal::new(format!("cannot write to standard output: {e}")))?;
+                }
+                writer.write(lines)?;
                 progress.advance(count as u64);
                 taken += 1;
             }
         }
         Ok(())
-    })?;
+    });
+    // An error of the writing thread is why the loop stopped, if it did.
+    let files = writer.finish()?;
+    looped?;
+    let ordered::Files {
+        output: output_file,
+        attributes,
+        entries: spool,
+        ..
+    } = files;
     // The decision's tables are the largest thing in memory; the report is
     // built without them.
     drop(decider);
@@ -774,9 +804,14 @@ pub fn run_with_progress(
         sink.commit()?;
     }
     if let Some(out) = &config.output {
-        let committed = match staging {
-            Some(staging) => staging.commit().map(|()| true)?,
-            None => output.commit(stdout)?,
+        let committed = match (staging, output_file) {
+            (Some(staging), _) => staging.commit().map(|()| true)?,
+            (None, Some(sink)) => sink.commit().map(|()| true)?,
+            (None, None) if to_stdout => stdout
+                .flush()
+                .map(|()| true)
+                .map_err(|e| Fatal::new(format!("cannot write to standard output: {e}")))?,
+            (None, None) => false,
         };
         to.corpus = committed.then(|| match jsonl::is_stdio(out) {
             true => "standard output".to_string(),
@@ -865,31 +900,6 @@ impl Output {
             OutputFormat::Jsonl if jsonl::is_stdio(out) => Output::Stdout,
             OutputFormat::Jsonl => Output::File(jsonl::Sink::create(out, config.force)?),
         })
-    }
-
-    /// Writes one JSONL line, in input order.
-    fn write_line(&mut self, line: &[u8], stdout: &mut dyn Write) -> Result<(), Fatal> {
-        match self {
-            Output::File(sink) => sink.write_line(line),
-            Output::Stdout => stdout
-                .write_all(line)
-                .and_then(|()| stdout.write_all(b"\n"))
-                .map_err(|e| Fatal::new(format!("cannot write to standard output: {e}"))),
-            Output::None | Output::Dir(_) => Ok(()),
-        }
-    }
-
-    /// Puts the finished output in place; whether there was one.
-    fn commit(self, stdout: &mut dyn Write) -> Result<bool, Fatal> {
-        match self {
-            Output::None => return Ok(false),
-            Output::Dir(staging) => staging.commit()?,
-            Output::File(sink) => sink.commit()?,
-            Output::Stdout => stdout
-                .flush()
-                .map_err(|e| Fatal::new(format!("cannot write to standard output: {e}")))?,
-        }
-        Ok(true)
     }
 }
 
