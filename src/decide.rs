@@ -319,7 +319,22 @@ impl<'c> Decider<'c> {
     ) -> Vec<Verdict> {
         let none = Shingled::default();
         let mut verdicts = Vec::with_capacity(candidates.len());
+        // Each paragraph's anchors are fetched from memory while the one
+        // before it is decided.
+        let prefetch = |index: &AnchorIndex, para: usize| {
+            if let Some(Shingled { shingles, anchors }) = shingled.get(para) {
+                anchors
+                    .iter()
+                    .for_each(|&i| index.prefetch(shingles.hashes[i]));
+            }
+        };
+        if let Some((_, index)) = &self.near {
+            prefetch(index, 0);
+        }
         for (para, c) in candidates.iter().enumerate() {
+            if let Some((_, index)) = &self.near {
+                prefetch(index, para + 1);
+            }
             let hash = match *c {
                 Candidate::Boilerplate(rule) => {
                     verdicts.push(Verdict::Boilerplate(rule));
