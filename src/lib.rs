@@ -633,7 +633,10 @@ pub fn run_with_progress(
         before: SpooledBefore::default(),
     };
     let (events, arrived) = std::sync::mpsc::channel::<Event>();
-    let mut writer = ordered::Writer::start(files);
+    let mut writer = match files.output.is_some() || files.attributes.is_some() {
+        true => ordered::Writer::start(files),
+        false => ordered::Writer::here(files),
+    };
     let looped = pool.in_place_scope(|scope| -> Result<(), Fatal> {
         let (mut read_next, mut decided, mut taken) = (0, 0, 0);
         // Documents that have come in a run of one pass.

@@ -8,6 +8,11 @@
 //! none of it depends on the decision's state, so it is handed on in
 //! batches, in order, through a bounded channel. If no thread can be
 //! started, the files are written where they were before.
+//!
+//! A run with no JSONL lines to write (its output is a directory) keeps
+//! the report's entries on the deciding thread ([`Writer::here`]): on two
+//! cores a fourth busy thread cost the exact-only run at 1 GB more than
+//! the entries saved (10.04 against 9.50 s, medians of three).
 
 use crate::error::{Fatal, display_path};
 use crate::jsonl;
@@ -100,6 +105,11 @@ impl Writer {
             },
             Err(_) => State::Here(files),
         })
+    }
+
+    /// Writes `files` on the calling thread.
+    pub fn here(files: Files) -> Writer {
+        Writer(State::Here(files))
     }
 
     /// Whether the files are written on a thread of their own.
@@ -204,7 +214,7 @@ mod tests {
     #[test]
     fn written_here_the_files_take_the_same_lines() {
         let dir = tempfile::tempdir().expect("a directory");
-        let mut writer = Writer(State::Here(files(dir.path())));
+        let mut writer = Writer::here(files(dir.path()));
         writer.write(batch(0)).expect("written");
         let sink = writer.finish().expect("files").output.expect("the output");
         sink.commit().expect("committed");
