@@ -1149,6 +1149,7 @@ fn spooled_shingles(
 /// a near-duplicate that is no longer in the decision's memory. Read from
 /// the spool, or else again from its document; a document that cannot be
 /// read again, or changed, gives none.
+///
 /// `before` gives how many shingles its record holds before the
 /// paragraph's ([`spooled_before`]).
 fn read_shingles(

@@ -51,7 +51,7 @@ use crate::fingerprint::Shingles;
 /// Shingles per winnowing window (see the module doc).
 pub const WINDOW: usize = 16;
 
-/// Hash maps the anchor table is cut into (see the module doc).
+/// Tables the anchor table is cut into (see the module doc).
 pub const SHARDS: usize = 256;
 const _: () = assert!(SHARDS == 1 << 8, "shard() takes the top 8 bits");
 
