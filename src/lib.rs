@@ -560,12 +560,9 @@ pub fn run_with_progress(
     let mut findings: Vec<gate::Finding> = Vec::new();
     let spool = match &config.report {
         ReportTarget::None => DocumentSpool::discard(),
-        _ => DocumentSpool::in_dir(&spool_dir).map_err(|e| {
-            Fatal::new(format!(
-                "cannot write the report's temporary file in {}: {e}",
-                display_path(&spool_dir)
-            ))
-        })?,
+        _ => {
+            DocumentSpool::in_dir(&spool_dir).map_err(|e| ordered::entries_error(&spool_dir, &e))?
+        }
     };
     let files = ordered::Files {
         output: output_file,

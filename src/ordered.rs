@@ -17,7 +17,7 @@
 use crate::error::{Fatal, display_path};
 use crate::jsonl;
 use crate::report::DocumentSpool;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
@@ -57,12 +57,9 @@ impl Files {
             sink.write_line(line)?;
         }
         if let Some(json) = &doc.json {
-            self.entries.push(json).map_err(|e| {
-                Fatal::new(format!(
-                    "cannot write the report's temporary file in {}: {e}",
-                    display_path(&self.entries_dir)
-                ))
-            })?;
+            self.entries
+                .push(json)
+                .map_err(|e| entries_error(&self.entries_dir, &e))?;
         }
         Ok(())
     }
@@ -70,6 +67,15 @@ impl Files {
     fn write_all(&mut self, batch: &[Lines]) -> Result<(), Fatal> {
         batch.iter().try_for_each(|doc| self.write(doc))
     }
+}
+
+/// The error of a failed write to the temporary file of the report's
+/// entries, in `dir`.
+pub(crate) fn entries_error(dir: &Path, e: &std::io::Error) -> Fatal {
+    Fatal::new(format!(
+        "cannot write the report's temporary file in {}: {e}",
+        display_path(dir)
+    ))
 }
 
 /// Writes [`Files`] on a thread of its own when one can be started, else
