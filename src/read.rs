@@ -65,18 +65,27 @@ pub struct Text {
 pub fn read(name: &str, path: &Path, max_bytes: u64) -> Result<Text, FileError> {
     let fail = |msg: String| FileError::new(name, Operation::Read, msg);
     let io_fail = |e: std::io::Error| fail(format!("{e} ({})", display_path(path)));
-    // Look before opening: opening a named pipe blocks until a writer comes.
-    let meta = std::fs::metadata(path).map_err(io_fail)?;
-    if !meta.is_file() {
-        return Err(fail(format!(
+    let not_regular = |meta: &std::fs::Metadata| {
+        fail(format!(
             "not a regular file ({}), skipped",
             kind(&meta.file_type())
-        )));
+        ))
+    };
+    // Opened without waiting (a named pipe would block until a writer
+    // comes), then looked at through the open file: one look-up of the
+    // path rather than two. A socket cannot be opened at all; the path
+    // says what it is.
+    let file = open_without_waiting(path).map_err(|e| match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => not_regular(&meta),
+        _ => io_fail(e),
+    })?;
+    let meta = file.metadata().map_err(io_fail)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
     }
     if meta.len() > max_bytes {
         return Err(too_large(name, meta.len(), max_bytes));
     }
-    let file = File::open(path).map_err(io_fail)?;
     // The file may grow after the size was taken: never read past the limit.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(max_bytes.saturating_add(1))
@@ -86,6 +95,19 @@ pub fn read(name: &str, path: &Path, max_bytes: u64) -> Result<Text, FileError> 
         return Err(too_large(name, bytes.len() as u64, max_bytes));
     }
     decode(bytes).map_err(|msg| FileError::new(name, Operation::Decode, msg))
+}
+
+/// Opens `path` for reading without waiting for a writer, should it be a
+/// named pipe, and without making a terminal the controlling one.
+fn open_without_waiting(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
 }
 
 fn too_large(name: &str, size: u64, max_bytes: u64) -> FileError {
@@ -358,5 +380,18 @@ mod tests {
         );
         let err = read("zero", Path::new("/dev/zero"), 100).unwrap_err();
         assert!(err.message.contains("a device"), "{err}");
+        // A named pipe is opened without waiting for a writer, so the test
+        // ends; a socket cannot be opened, and is named from its path.
+        let fifo = dir.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let err = read("pipe.txt", &fifo, 100).unwrap_err();
+        assert!(err.message.contains("(a named pipe), skipped"), "{err}");
+        let socket = dir.path().join("socket.txt");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let err = read("socket.txt", &socket, 100).unwrap_err();
+        assert!(err.message.contains("(a socket), skipped"), "{err}");
+        let missing = read("gone.txt", &dir.path().join("gone.txt"), 100).unwrap_err();
+        assert!(missing.message.contains("gone.txt)"), "{missing}");
     }
 }
