@@ -403,7 +403,7 @@ impl Sink {
         let file = temp
             .reopen()
             .map_err(|e| Fatal::io("open", temp.path(), &e))?;
-        let buffered = io::BufWriter::with_capacity(1 << 20, file);
+        let buffered = io::BufWriter::with_capacity(1 << 20, crate::write::Streamed::new(file));
         let writer: Box<dyn Write + Send> = match Compression::of(target) {
             Compression::None => Box::new(buffered),
             Compression::Gzip => Box::new(flate2::write::GzEncoder::new(

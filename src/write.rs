@@ -163,6 +163,96 @@ impl Drop for Staging {
     }
 }
 
+/// A file written once from start to end and not read back by the run (a
+/// JSONL output, the report): every [`Streamed::STEP`] bytes, the step just
+/// written is handed to the disk, and the one before it, written by then,
+/// is dropped from the page cache. Left in the cache, gigabytes of output
+/// push out what the run still reads, the first pass's shingles above all,
+/// and reading those from the disk again made a 5 GB run a tenth slower.
+///
+/// Only on Linux; elsewhere the file is written as it is.
+#[derive(Debug)]
+pub struct Streamed {
+    file: fs::File,
+    /// Bytes written.
+    written: u64,
+    /// Where the step not yet handed to the disk starts.
+    handed: u64,
+    /// Bytes handed over at a time: [`Streamed::STEP`].
+    step: u64,
+}
+
+impl Streamed {
+    /// Bytes handed to the disk at a time.
+    pub const STEP: u64 = 32 << 20;
+
+    /// Writes into `file` from its start.
+    pub fn new(file: fs::File) -> Streamed {
+        Streamed::with_step(file, Streamed::STEP)
+    }
+
+    fn with_step(file: fs::File, step: u64) -> Streamed {
+        Streamed {
+            file,
+            written: 0,
+            handed: 0,
+            step,
+        }
+    }
+
+    /// Hands the step that starts at `handed` to the disk and drops the
+    /// one before it from the page cache. Advice only: a failure changes
+    /// nothing that is written.
+    #[cfg(target_os = "linux")]
+    fn hand_over(&mut self) {
+        use std::os::fd::AsRawFd;
+        let fd = self.file.as_raw_fd();
+        let step = self.step as libc::off64_t;
+        let here = self.handed as libc::off64_t;
+        // SAFETY: plain system calls on a file descriptor this value owns,
+        // with no pointers.
+        unsafe {
+            libc::sync_file_range(fd, here, step, libc::SYNC_FILE_RANGE_WRITE);
+            if here >= step {
+                let before = here - step;
+                libc::sync_file_range(
+                    fd,
+                    before,
+                    step,
+                    libc::SYNC_FILE_RANGE_WAIT_BEFORE
+                        | libc::SYNC_FILE_RANGE_WRITE
+                        | libc::SYNC_FILE_RANGE_WAIT_AFTER,
+                );
+                libc::posix_fadvise(fd, before, step, libc::POSIX_FADV_DONTNEED);
+            }
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn hand_over(&mut self) {}
+
+    /// Waits until everything written is on the disk.
+    pub fn sync_all(&self) -> io::Result<()> {
+        self.file.sync_all()
+    }
+}
+
+impl Write for Streamed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        while self.written - self.handed >= self.step {
+            self.hand_over();
+            self.handed += self.step;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
 /// Writes `contents` to `path` through a temporary file and a rename, so
 /// `path` holds either its old contents or the new ones.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Fatal> {
@@ -215,7 +305,7 @@ pub fn stage_file(
         path: path.to_path_buf(),
     };
     let written = fs::File::create(&tmp).and_then(|file| {
-        let mut out = io::BufWriter::new(file);
+        let mut out = io::BufWriter::new(Streamed::new(file));
         write(&mut out)?;
         out.into_inner()?.sync_all()
     });
@@ -433,5 +523,25 @@ mod tests {
             .commit()
             .unwrap();
         assert!(is_device(), "/dev/null is still the device");
+    }
+
+    #[test]
+    fn a_streamed_file_holds_every_byte_written_across_many_steps() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        let mut out = Streamed::with_step(fs::File::create(&path).unwrap(), 4096);
+        // Writes of odd sizes that cross step boundaries at odd places.
+        let mut expected = Vec::new();
+        for i in 0..600u32 {
+            let chunk: Vec<u8> = (0..(i % 977)).map(|j| (i * 31 + j) as u8).collect();
+            out.write_all(&chunk).unwrap();
+            expected.extend_from_slice(&chunk);
+        }
+        out.flush().unwrap();
+        out.sync_all().unwrap();
+        assert!(out.handed > 20 * 4096, "{} handed over", out.handed);
+        assert_eq!(out.handed, expected.len() as u64 / 4096 * 4096);
+        drop(out);
+        assert_eq!(fs::read(&path).unwrap(), expected);
     }
 }
