@@ -669,7 +669,7 @@ pub fn run_with_progress(
                             let Prepared {
                                 text,
                                 line,
-                                shingles,
+                                mut shingles,
                                 fresh,
                             } = doc;
                             // A document read in this pass is the next one.
@@ -684,15 +684,19 @@ pub fn run_with_progress(
                             candidates.clear();
                             candidates
                                 .extend(docs[i].paragraphs.iter().map(|p| p.candidate(&names)));
+                            // The decision moves the shingles of kept
+                            // paragraphs into its memory; an index being
+                            // built takes copies first.
+                            let for_index = builder.as_ref().map(|_| shingles.clone());
                             let verdicts = match doc_match(i) {
                                 Some(m) if config.drop_duplicate_documents => {
                                     Decider::drop_document(&candidates, m.of, m.similarity as f32)
                                 }
-                                _ => decider.decide(i, &candidates, &shingles, &mut earlier),
+                                _ => decider.decide(i, &candidates, &mut shingles, &mut earlier),
                             };
                             tally.add(i, &verdicts);
-                            if let Some(builder) = &mut builder {
-                                add_to_index(builder, &docs[i], &verdicts, &shingles);
+                            if let (Some(builder), Some(own)) = (&mut builder, &for_index) {
+                                add_to_index(builder, &docs[i], &verdicts, own);
                             }
                             ready.push((i, text, line, verdicts, shingles));
                         }
