@@ -313,7 +313,7 @@ impl<'c> Decider<'c> {
     ///
     /// The shingle hashes of each paragraph kept with near-duplicate
     /// matching on are moved into the decider's memory, and left empty in
-    /// `shingled`: copying them cost the deciding thread a tenth of its
+    /// `shingled`: copying them took about 6% of the deciding thread's
     /// time.
     pub fn decide(
         &mut self,
@@ -495,8 +495,10 @@ impl Memory {
 /// Sources repeat: a paragraph that many later ones copy is a candidate
 /// for each of them. On the generated 1 GB corpus, 384,000 sources were
 /// read again, 129,000 of them different paragraphs, and reading one is a
-/// read of the spool on the deciding thread. Held like this, about two
-/// reads in three are saved.
+/// read of the spool on the deciding thread. Replayed through a list of
+/// the 16,384 (65,536) most recently used paragraphs, 40% (65%) of those
+/// reads found their paragraph there; the limit holds 30,000 to 60,000
+/// paragraphs of about 35 shingles.
 ///
 /// Two generations stand in for a list in order of use: paragraphs go into
 /// the young one; when it is half the limit, it becomes the old one and
