@@ -207,25 +207,30 @@ impl Streamed {
     fn hand_over(&mut self) {
         use std::os::fd::AsRawFd;
         let fd = self.file.as_raw_fd();
-        let step = self.step as libc::off64_t;
-        let here = self.handed as libc::off64_t;
+        let (Ok(step), Ok(here)) = (i64::try_from(self.step), i64::try_from(self.handed)) else {
+            return;
+        };
         // SAFETY: plain system calls on a file descriptor this value owns,
         // with no pointers.
         unsafe {
             libc::sync_file_range(fd, here, step, libc::SYNC_FILE_RANGE_WRITE);
-            if here >= step {
-                let before = here - step;
-                libc::sync_file_range(
-                    fd,
-                    before,
-                    step,
-                    libc::SYNC_FILE_RANGE_WAIT_BEFORE
-                        | libc::SYNC_FILE_RANGE_WRITE
-                        | libc::SYNC_FILE_RANGE_WAIT_AFTER,
-                );
-                libc::posix_fadvise(fd, before, step, libc::POSIX_FADV_DONTNEED);
-            }
         }
+        if here < step {
+            return;
+        }
+        let before = here - step;
+        // SAFETY: as above.
+        unsafe {
+            libc::sync_file_range(
+                fd,
+                before,
+                step,
+                libc::SYNC_FILE_RANGE_WAIT_BEFORE
+                    | libc::SYNC_FILE_RANGE_WRITE
+                    | libc::SYNC_FILE_RANGE_WAIT_AFTER,
+            );
+        }
+        drop_from_cache(fd, before, step);
     }
 
     #[cfg(not(target_os = "linux"))]
@@ -234,6 +239,21 @@ impl Streamed {
     /// Waits until everything written is on the disk.
     pub fn sync_all(&self) -> io::Result<()> {
         self.file.sync_all()
+    }
+}
+
+/// Drops bytes `start..start + len` of the file `fd` from the page cache,
+/// as advice. `off_t` is 32 bits on some systems: past its range, nothing
+/// is done (where it is 64 bits, the conversion cannot fail).
+#[cfg(target_os = "linux")]
+#[allow(irrefutable_let_patterns, clippy::useless_conversion)]
+fn drop_from_cache(fd: std::os::fd::RawFd, start: i64, len: i64) {
+    if let (Ok(start), Ok(len)) = (libc::off_t::try_from(start), libc::off_t::try_from(len)) {
+        // SAFETY: a plain system call on a file descriptor, with no
+        // pointers.
+        unsafe {
+            libc::posix_fadvise(fd, start, len, libc::POSIX_FADV_DONTNEED);
+        }
     }
 }
 
