@@ -768,8 +768,17 @@ mod tests {
 
     /// [`decide_texts`] with this decider; `read` allows reading sources
     /// again from their texts.
-    fn decide_texts_with(docs: &[&[&str]], mut d: Decider, read: bool) -> Vec<Vec<Verdict>> {
-        let mut earlier = Texts { docs, read };
+    fn decide_texts_with(docs: &[&[&str]], d: Decider, read: bool) -> Vec<Vec<Verdict>> {
+        decide_texts_asking(docs, d, &mut Texts { docs, read })
+    }
+
+    /// [`decide_texts_with`], asking `earlier` for what the decider does
+    /// not hold.
+    fn decide_texts_asking(
+        docs: &[&[&str]],
+        mut d: Decider,
+        earlier: &mut dyn Earlier,
+    ) -> Vec<Vec<Verdict>> {
         docs.iter()
             .enumerate()
             .map(|(i, paras)| {
@@ -777,7 +786,7 @@ mod tests {
                     paras.iter().map(|p| Text(hash(&normalize(p)))).collect();
                 let mut sh: Vec<Shingled> =
                     paras.iter().map(|p| Shingled::new(shingled(p))).collect();
-                d.decide(i, &candidates, &mut sh, &mut earlier)
+                d.decide(i, &candidates, &mut sh, earlier)
             })
             .collect()
     }
@@ -844,17 +853,7 @@ mod tests {
             },
             HashMap::new(),
         );
-        let got: Vec<Vec<Verdict>> = docs
-            .iter()
-            .enumerate()
-            .map(|(i, paras)| {
-                let candidates: Vec<Candidate> =
-                    paras.iter().map(|p| Text(hash(&normalize(p)))).collect();
-                let mut sh: Vec<Shingled> =
-                    paras.iter().map(|p| Shingled::new(shingled(p))).collect();
-                d.decide(i, &candidates, &mut sh, &mut earlier)
-            })
-            .collect();
+        let got = decide_texts_asking(&docs, d, &mut earlier);
         assert_eq!(got, expected);
         let a = Location { doc: 0, para: 0 };
         assert!(
