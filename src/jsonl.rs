@@ -22,8 +22,11 @@
 //! itself: it becomes a per-document error named `FILE:LINE`, is left out of
 //! the output, and the run exits 2. Blank lines are skipped.
 //!
-//! Like files, records are read twice (see [`crate`]): the scan notes where
-//! each line is, and both passes read it again from there. A plain file is
+//! Like files, records are read twice (see [`crate`]): the scan parses each
+//! line once and notes where the line and its text field's value are, and
+//! both passes read them again from there: the text field alone, or the
+//! whole line when the output is JSONL and needs every other byte of it.
+//! Only the text's string is decoded again, never the whole line. A plain file is
 //! read in place; compressed input and standard input are decompressed once
 //! into an unnamed temporary file (in `TMPDIR`), which holds the lines until
 //! the run ends.
@@ -45,6 +48,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, Write};
+use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -122,12 +126,17 @@ pub struct Store {
     file: File,
 }
 
-/// Where one JSONL document is: its line in a [`Store`].
+/// Where one JSONL document is: its line in a [`Store`], and its text
+/// field's value in the line.
 #[derive(Debug, Clone)]
 pub struct Record {
     store: Arc<Store>,
     offset: u64,
     len: usize,
+    /// Where the text field's value, a JSON string with its quotes, lies
+    /// in the line: found once by the scan, so that the passes read and
+    /// decode that string alone instead of parsing the whole line again.
+    text: Range<usize>,
     /// Line number in the input, from 1.
     pub line: u64,
 }
@@ -139,6 +148,61 @@ impl Record {
         self.store.file.read_exact_at(&mut line, self.offset)?;
         Ok(line)
     }
+
+    /// The text, read alone from the line's text field.
+    pub fn read_text(&self, fields: &Fields) -> Result<Result<String, String>, io::Error> {
+        let mut raw = vec![0; self.text.len()];
+        self.store
+            .file
+            .read_exact_at(&mut raw, self.offset + self.text.start as u64)?;
+        Ok(decode_text(&raw, fields))
+    }
+
+    /// The text of `line`, this record's line as [`Record::read_line`]
+    /// gave it.
+    pub fn text_of(&self, line: &[u8], fields: &Fields) -> Result<String, String> {
+        decode_text(line.get(self.text.clone()).unwrap_or_default(), fields)
+    }
+
+    /// `line`, this record's line, with the value of its text field
+    /// replaced by `text` (see the module doc), without a line break.
+    pub fn replace_text(
+        &self,
+        line: &[u8],
+        fields: &Fields,
+        text: &str,
+    ) -> Result<Vec<u8>, String> {
+        if !line.get(self.text.clone()).is_some_and(is_string) {
+            return Err(changed(fields));
+        }
+        let (before, after) = (&line[..self.text.start], &line[self.text.end..]);
+        let mut out = Vec::with_capacity(line.len() + 16);
+        out.extend_from_slice(before);
+        serde_json::to_writer(&mut out, text).map_err(|e| e.to_string())?;
+        out.extend_from_slice(after);
+        Ok(out)
+    }
+}
+
+/// The text of a text field's raw value, a JSON string with its quotes.
+/// The scan found a string there; anything else means the file changed.
+fn decode_text(raw: &[u8], fields: &Fields) -> Result<String, String> {
+    if !is_string(raw) {
+        return Err(changed(fields));
+    }
+    serde_json::from_slice(raw).map_err(|e| format!("bad {:?} string: {e}", fields.text))
+}
+
+/// Whether `raw` has the quotes of a JSON string at both ends.
+fn is_string(raw: &[u8]) -> bool {
+    raw.len() >= 2 && raw.starts_with(b"\"") && raw.ends_with(b"\"")
+}
+
+fn changed(fields: &Fields) -> String {
+    format!(
+        "the line's {:?} field moved: the file changed while dedupe was running; run again",
+        fields.text
+    )
 }
 
 /// Reads the JSONL input `input` (a file or `-`) and lists its documents in
@@ -165,7 +229,7 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
     let mut spool = spool.map(|f| io::BufWriter::with_capacity(1 << 20, f));
     // Lines are read here once to find them and name them; the store is
     // opened after the copy (if any) is complete.
-    let mut found: Vec<(u64, usize, u64, Result<String, String>)> = Vec::new();
+    let mut found: Vec<(u64, usize, u64, Result<Identified, String>)> = Vec::new();
     let mut line = Vec::new();
     let mut offset = 0u64;
     let mut number = 0u64;
@@ -213,13 +277,14 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
         .map(|(offset, len, line, id)| {
             let at = format!("{name}:{line}");
             match id {
-                Ok(id) => Ok(Source::record(
+                Ok((id, text)) => Ok(Source::record(
                     if id.is_empty() { at } else { id },
                     &input,
                     Record {
                         store: Arc::clone(&store),
                         offset,
                         len,
+                        text,
                         line,
                     },
                 )),
@@ -310,18 +375,26 @@ fn parse(line: &[u8]) -> Result<Object<'_>, String> {
     serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))
 }
 
-/// The document's id ("" when it has none), or why the line is no document.
-fn identify(line: &[u8], fields: &Fields) -> Result<String, String> {
+/// A line's document id, and where its text field's value is in the line.
+type Identified = (String, Range<usize>);
+
+/// The document's id ("" when it has none) and where its text field's value
+/// lies in `line`, or why the line is no document.
+fn identify(line: &[u8], fields: &Fields) -> Result<Identified, String> {
     let object = parse(line)?;
-    text_value(&object, fields)?;
-    Ok(match object.get(fields.id.as_str()) {
+    let raw = text_value(&object, fields)?.get();
+    // The raw value borrows from `line`: its position is the field's.
+    let start = raw.as_ptr() as usize - line.as_ptr() as usize;
+    let text = start..start + raw.len();
+    let id = match object.get(fields.id.as_str()) {
         None => String::new(),
         Some(raw) => match serde_json::from_str::<String>(raw.get()) {
             Ok(s) => s,
             Err(_) if raw.get() == "null" => String::new(),
             Err(_) => raw.get().to_string(),
         },
-    })
+    };
+    Ok((id, text))
 }
 
 fn text_value<'a>(object: &Object<'a>, fields: &Fields) -> Result<&'a RawValue, String> {
@@ -332,28 +405,6 @@ fn text_value<'a>(object: &Object<'a>, fields: &Fields) -> Result<&'a RawValue, 
         return Err(format!("the {:?} field is not a string", fields.text));
     }
     Ok(raw)
-}
-
-/// The text of a record's line.
-pub fn text_of(line: &[u8], fields: &Fields) -> Result<String, String> {
-    let object = parse(line)?;
-    let raw = text_value(&object, fields)?;
-    serde_json::from_str(raw.get()).map_err(|e| format!("bad {:?} string: {e}", fields.text))
-}
-
-/// The record's line with the value of its text field replaced by `text`
-/// (see the module doc), without a line break.
-pub fn replace_text(line: &[u8], fields: &Fields, text: &str) -> Result<Vec<u8>, String> {
-    let object = parse(line)?;
-    let raw = text_value(&object, fields)?.get();
-    // The raw value borrows from `line`: its position is the field's.
-    let start = raw.as_ptr() as usize - line.as_ptr() as usize;
-    let end = start + raw.len();
-    let mut out = Vec::with_capacity(line.len() + 16);
-    out.extend_from_slice(&line[..start]);
-    serde_json::to_writer(&mut out, text).map_err(|e| e.to_string())?;
-    out.extend_from_slice(&line[end..]);
-    Ok(out)
 }
 
 /// A line for a document read from a text file: `{"id": NAME, "text": TEXT}`.
@@ -471,28 +522,67 @@ mod tests {
         }
     }
 
+    /// The only record of a JSONL file holding `line`.
+    fn record_of(dir: &Path, line: &[u8]) -> Record {
+        let path = dir.join("one.jsonl");
+        std::fs::write(&path, line).unwrap();
+        let mut entries = scan(&path, "one", &fields()).unwrap();
+        assert_eq!(entries.len(), 1);
+        *entries.remove(0).unwrap().record.unwrap()
+    }
+
     #[test]
     fn replacing_the_text_keeps_every_other_byte() {
+        let dir = tempfile::tempdir().unwrap();
         let line = br#"{"id": 7, "text":"a\nb",  "meta": {"text": "x"}, "z": 1.50}"#;
-        let out = replace_text(line, &fields(), "a \"quoted\"").unwrap();
+        let record = record_of(dir.path(), line);
+        let out = record
+            .replace_text(line, &fields(), "a \"quoted\"")
+            .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"id": 7, "text":"a \"quoted\"",  "meta": {"text": "x"}, "z": 1.50}"#
         );
-        assert_eq!(text_of(line, &fields()).unwrap(), "a\nb");
+        assert_eq!(record.text_of(line, &fields()).unwrap(), "a\nb");
+        assert_eq!(record.read_text(&fields()).unwrap().unwrap(), "a\nb");
+    }
+
+    #[test]
+    fn a_text_field_that_moved_is_an_error_not_other_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let record = record_of(dir.path(), br#"{"id":"a","text":"one two"}"#);
+        // The line as it was scanned reads back.
+        assert_eq!(record.read_text(&fields()).unwrap().unwrap(), "one two");
+        // Rewritten in place with the field somewhere else: the scanned
+        // position no longer holds a string, or the line is shorter.
+        for changed in [&br#"{"text":"one two","id":"a"}"#[..], br#"{"text":"x"}"#] {
+            std::fs::write(dir.path().join("one.jsonl"), changed).unwrap();
+            let err = match record.read_text(&fields()) {
+                Ok(decoded) => decoded.unwrap_err(),
+                Err(io) => io.to_string(),
+            };
+            assert!(err.contains("changed") || err.contains("fill"), "{err}");
+            let err = record.text_of(changed, &fields()).unwrap_err();
+            assert!(err.contains("changed"), "{err}");
+            let err = record.replace_text(changed, &fields(), "t").unwrap_err();
+            assert!(err.contains("changed"), "{err}");
+        }
     }
 
     #[test]
     fn ids_and_bad_lines() {
         assert_eq!(
             identify(br#"{"id":"x","text":""}"#, &fields()).unwrap(),
-            "x"
+            ("x".to_string(), 17..19)
         );
         assert_eq!(
-            identify(br#"{"id":12,"text":""}"#, &fields()).unwrap(),
-            "12"
+            identify(br#"{"id":12,"text": "t" }"#, &fields()).unwrap(),
+            ("12".to_string(), 17..20)
         );
-        assert_eq!(identify(br#"{"text":""}"#, &fields()).unwrap(), "");
+        assert_eq!(
+            identify(br#"{"text":""}"#, &fields()).unwrap(),
+            (String::new(), 8..10)
+        );
         let no_text = identify(br#"{"id":1}"#, &fields()).unwrap_err();
         assert!(no_text.contains("no \"text\" field"), "{no_text}");
         let number = identify(br#"{"text":3}"#, &fields()).unwrap_err();
@@ -505,7 +595,9 @@ mod tests {
             ..Fields::default()
         };
         assert_eq!(
-            identify(br#"{"doc_id":"d","body":"t"}"#, &custom).unwrap(),
+            identify(br#"{"doc_id":"d","body":"t"}"#, &custom)
+                .unwrap()
+                .0,
             "d"
         );
     }
@@ -527,8 +619,10 @@ mod tests {
             assert_eq!(entries.len(), 3);
             let a = entries[0].as_ref().unwrap();
             assert_eq!(a.name, "a");
-            let line = a.record.as_ref().unwrap().read_line().unwrap();
-            assert_eq!(text_of(&line, &fields()).unwrap(), "one");
+            let record = a.record.as_ref().unwrap();
+            let line = record.read_line().unwrap();
+            assert_eq!(record.text_of(&line, &fields()).unwrap(), "one");
+            assert_eq!(record.read_text(&fields()).unwrap().unwrap(), "one");
             let b = entries[1].as_ref().unwrap();
             assert_eq!(b.name, "c:3");
             let line = b.record.as_ref().unwrap().read_line().unwrap();
@@ -566,8 +660,9 @@ mod tests {
                 err.message
             );
             let c = entries[2].as_ref().unwrap();
-            let line = c.record.as_ref().unwrap().read_line().unwrap();
-            assert_eq!(text_of(&line, &fields).unwrap(), "three");
+            let record = c.record.as_ref().unwrap();
+            let line = record.read_line().unwrap();
+            assert_eq!(record.text_of(&line, &fields).unwrap(), "three");
         }
         // The limit is on the line without its break.
         let mut exact = BufReader::new(&b"abc\nd"[..]);

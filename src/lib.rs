@@ -495,7 +495,7 @@ pub fn run_with_progress(
                         // Stopping: the result is thrown away below.
                         Some(_) => Err(FileError::new("", Operation::Read, "interrupted")),
                         None => entry.and_then(|source| {
-                            analyze(source, &stripper, &names, config, shingle_spool)
+                            analyze(source, &stripper, &names, config, shingle_spool, false)
                         }),
                     };
                     progress.advance(1);
@@ -951,8 +951,9 @@ fn analyze(
     names: &RuleNames,
     config: &Config,
     spool: Option<&Spool>,
+    with_line: bool,
 ) -> Result<Analyzed, FileError> {
-    let (text, line) = read_document(&source, config)?;
+    let (text, line) = read_document(&source, config, with_line)?;
     if u32::try_from(text.text.len()).is_err() {
         return Err(FileError::new(
             source.name.clone(),
@@ -1031,7 +1032,7 @@ fn read_fresh(
     names: &RuleNames,
     config: &Config,
 ) -> Result<Prepared, FileError> {
-    let analyzed = analyze(source, stripper, names, config, None)?;
+    let analyzed = analyze(source, stripper, names, config, None, writes_lines(config))?;
     Ok(Prepared {
         text: analyzed.text,
         line: analyzed.line,
@@ -1096,7 +1097,7 @@ fn prepare(
     config: &Config,
     spool: Option<&Spool>,
 ) -> Result<Prepared, FileError> {
-    let (text, line) = read_again(doc, config)?;
+    let (text, line) = read_again(doc, config, writes_lines(config))?;
     let dropped = doc_match.is_some() && config.drop_duplicate_documents;
     let mut shingles = vec![Shingled::default(); doc.paragraphs.len()];
     if config.near_duplicates && !dropped {
@@ -1167,7 +1168,7 @@ fn read_shingles(
             return hashes;
         }
     }
-    let Ok((text, _)) = read_again(doc, config) else {
+    let Ok((text, _)) = read_again(doc, config, false) else {
         return Vec::new();
     };
     let mut shingles = fingerprint::Shingles::default();
@@ -1234,11 +1235,20 @@ impl SpooledBefore {
     }
 }
 
-/// Reads one document: a file, or the text of a JSONL record (with its
-/// line).
+/// Whether the cleaned corpus is JSONL, whose lines are the input's lines
+/// with their text replaced (see [`jsonl`]).
+fn writes_lines(config: &Config) -> bool {
+    config.mode == Mode::Clean
+        && config.output.is_some()
+        && config.output_format == OutputFormat::Jsonl
+}
+
+/// Reads one document: a file, or the text of a JSONL record, with its
+/// line when `with_line` (for a JSONL output).
 fn read_document(
     source: &Source,
     config: &Config,
+    with_line: bool,
 ) -> Result<(read::Text, Option<Vec<u8>>), FileError> {
     let Some(record) = &source.record else {
         return Ok((
@@ -1246,25 +1256,33 @@ fn read_document(
             None,
         ));
     };
-    let line = record.read_line().map_err(|e| {
+    let read_error = |e: std::io::Error| {
         let at = format!("line {} of {}", record.line, display_path(&source.path()));
         FileError::new(source.name.clone(), Operation::Read, format!("{e} ({at})"))
-    })?;
-    let text = jsonl::text_of(&line, &config.fields)
-        .map_err(|m| FileError::new(source.name.clone(), Operation::Decode, m))?;
+    };
+    let (text, line) = if with_line {
+        let line = record.read_line().map_err(read_error)?;
+        (record.text_of(&line, &config.fields), Some(line))
+    } else {
+        (record.read_text(&config.fields).map_err(read_error)?, None)
+    };
     let text = read::Text {
-        text,
+        text: text.map_err(|m| FileError::new(source.name.clone(), Operation::Decode, m))?,
         body_start: 0,
         encoding: None,
     };
-    Ok((text, Some(line)))
+    Ok((text, line))
 }
 
 /// A document's text (and JSONL line), read again after the first pass; an
 /// error if the file changed in between (its spans and fingerprints would
 /// not fit).
-fn read_again(doc: &Analysis, config: &Config) -> Result<(String, Option<Vec<u8>>), FileError> {
-    let (text, line) = read_document(&doc.source, config)?;
+fn read_again(
+    doc: &Analysis,
+    config: &Config,
+    with_line: bool,
+) -> Result<(String, Option<Vec<u8>>), FileError> {
+    let (text, line) = read_document(&doc.source, config, with_line)?;
     if xxh3_64(text.text.as_bytes()) != doc.checksum {
         return Err(FileError::new(
             doc.source.name.clone(),
@@ -1401,13 +1419,15 @@ fn finish(
             .write(&doc.source.name, cleaned.as_bytes())
             .map_err(|e| Fatal::io("write", &staging.destination(&doc.source.name), &e))?;
     }
-    let line = match (wanted.lines, wanted.line) {
-        (None, _) => None,
-        (Some(fields), Some(line)) => Some(
-            jsonl::replace_text(line, fields, &cleaned)
+    // A line is read only for a JSONL record.
+    let line = match (wanted.lines, wanted.line, &doc.source.record) {
+        (None, _, _) => None,
+        (Some(fields), Some(line), Some(record)) => Some(
+            record
+                .replace_text(line, fields, &cleaned)
                 .map_err(|m| Fatal::new(format!("{name}: cannot write its JSONL line: {m}")))?,
         ),
-        (Some(fields), None) => Some(jsonl::new_line(fields, name, &cleaned)),
+        (Some(fields), _, _) => Some(jsonl::new_line(fields, name, &cleaned)),
     };
     let attributes = wanted
         .attributes
@@ -1808,7 +1828,8 @@ mod tests {
             .into_iter()
             .map(|entry| {
                 let source = entry.expect("a seed");
-                let analyse = |spool| analyze(source.clone(), &stripper, &names, config, spool);
+                let analyse =
+                    |spool| analyze(source.clone(), &stripper, &names, config, spool, false);
                 let with = analyse(Some(spool)).expect("analysed").doc;
                 let without = analyse(None).expect("analysed").doc;
                 assert!(with.spooled.is_some() && without.spooled.is_none());
