@@ -8,7 +8,8 @@
 #
 #   scripts/bench.sh [--size 100M|1G|5G] [--threads N[,N...]]
 #                    [--mode default|exact|floor|floor1|both|all]
-#                    [--source DIR] [--seed S] [--out DIR] [--keep] [--runs N]
+#                    [--input dir|jsonl] [--source DIR] [--seed S]
+#                    [--out DIR] [--keep] [--runs N]
 #                    [-- DEDUPE ARGS...]
 #
 # --size SIZE    corpus size, K/M/G as powers of 1000 (default 100M)
@@ -23,6 +24,13 @@
 #                else); floor1: the same for a run of one pass, as exact is
 #                (io_floor --once: read once, written once); both: default
 #                and exact; all: the four (default: default)
+# --input FORM   dir: the generated directory of one file an article, and a
+#                cleaned directory out (default); jsonl: the same articles
+#                as one JSONL file (`id` the file's path, `text` its text,
+#                in dedupe's walk order; made once beside the corpus) and a
+#                cleaned JSONL file out, the form of data pipelines. The
+#                floor modes time file work of a directory, so dir only.
+#                MB/s counts the articles' bytes in either form
 # --source DIR   articles the generator learns from (default: the BBC
 #                articles in ../shared/eval/news/bbc when present, else
 #                fixtures/seeds)
@@ -50,6 +58,7 @@ seed=1
 out=
 keep=0
 runs=1
+input=dir
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
@@ -60,6 +69,7 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --runs) runs=$2; shift 2 ;;
+    --input) input=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -69,6 +79,14 @@ case "$mode" in
   both) modes=(default exact) ;;
   all) modes=(default exact floor floor1) ;;
   *) echo "bench: --mode is default, exact, floor, floor1, both or all, not $mode" >&2; exit 2 ;;
+esac
+case "$input" in
+  dir) ;;
+  jsonl)
+    for m in "${modes[@]}"; do
+      case "$m" in floor | floor1) echo "bench: --mode $m times a directory's file work; use --input dir" >&2; exit 2 ;; esac
+    done ;;
+  *) echo "bench: --input is dir or jsonl, not $input" >&2; exit 2 ;;
 esac
 IFS=, read -r -a thread_counts <<<"$threads"
 for n in "${thread_counts[@]}" "$runs"; do
@@ -136,6 +154,26 @@ if [ ! -f "$corpus_dir/generator.json" ]; then
   fi
   trap - EXIT
 fi
+input_path=$corpus_dir/corpus
+output_name=clean
+if [ "$input" = jsonl ]; then
+  input_path=$corpus_dir/corpus.jsonl
+  output_name=clean.jsonl
+  if [ ! -f "$input_path" ]; then
+    echo "bench: writing the corpus as JSONL to $input_path" >&2
+    python3 -c '
+import json, os, sys
+root, out = sys.argv[1], sys.argv[2]
+paths = sorted(os.path.relpath(os.path.join(d, f), root)
+               for d, _, files in os.walk(root) for f in files)
+with open(out + ".partial", "w", encoding="utf-8") as lines:
+    for p in paths:
+        with open(os.path.join(root, p), encoding="utf-8") as f:
+            text = f.read()
+        lines.write(json.dumps({"id": p, "text": text}, ensure_ascii=False) + "\n")
+os.rename(out + ".partial", out)' "$corpus_dir/corpus" "$input_path"
+  fi
+fi
 read -r corpus_bytes documents < <(python3 -c '
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -161,7 +199,7 @@ if [ "$keep" -eq 0 ] && [ "$(stat -f -c %T "$runs_dir")" = tmpfs ]; then eager_d
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
 echo "# dedupe $("$bin/dedupe" --version | cut -d' ' -f2) at $commit, $(nproc) cores;" \
-  "corpus $corpus_dir ($(stat -f -c %T "$corpus_dir")), outputs on $(stat -f -c %T "$runs_dir")"
+  "corpus $input_path ($(stat -f -c %T "$corpus_dir")), outputs on $(stat -f -c %T "$runs_dir")"
 printf '%-8s %7s %12s %9s %8s %8s %9s %8s %5s\n' \
   mode threads bytes documents wall_s MB/s docs/s rss_MB cpu%
 results=$runs_dir/results.tsv
@@ -173,7 +211,7 @@ for m in "${modes[@]}"; do
       run=$runs_dir/$m-j$t-$r
       mkdir "$run"
       status=0
-      command=("$bin/dedupe" "$corpus_dir/corpus" -o "$run/clean" -j "$t" "${flags[@]}" "$@")
+      command=("$bin/dedupe" "$input_path" -o "$run/$output_name" -j "$t" "${flags[@]}" "$@")
       [ "$m" = floor ] && command=("$bin/examples/io_floor" "$corpus_dir/corpus" "$run/clean" -j "$t")
       [ "$m" = floor1 ] && command=("$bin/examples/io_floor" "$corpus_dir/corpus" "$run/clean" -j "$t" --once)
       /usr/bin/time -v -o "$run/time.txt" "${command[@]}" 2>"$run/dedupe.txt" || status=$?
@@ -196,7 +234,7 @@ for m in "${modes[@]}"; do
           $1, $2, $3, $4, $5, $3 / wall / 1e6, $4 / wall, $6 / 1024, $7
       }'
       if [ "$eager_delete" -eq 1 ]; then
-        rm -rf "$run/clean" "$run/clean.report.json" "$run/clean.report.html"
+        rm -rf "$run/$output_name" "$run/$output_name.report.json" "$run/$output_name.report.html"
       fi
     done
   done
@@ -205,7 +243,7 @@ done
 # Medians over the runs of each mode and thread count, the speedup between
 # each thread count's median and the first one's (the larger count over the
 # smaller), and the README rows.
-awk -F'\t' -v runs="$runs" -v first="${thread_counts[0]}" '
+awk -F'\t' -v runs="$runs" -v first="${thread_counts[0]}" -v input="$input" '
   function median(list,   v, n, i, j, t) {
     n = split(list, v, " ")
     for (i = 2; i <= n; i++)
@@ -251,6 +289,7 @@ awk -F'\t' -v runs="$runs" -v first="${thread_counts[0]}" '
     for (g = 1; g <= groups; g++) {
       key = order[g]; split(key, k, SUBSEP)
       name = k[1] == "exact" ? "`--exact --no-strip`" : k[1] == "floor" ? "file work of two passes (`io_floor`)" : k[1] == "floor1" ? "file work of one pass (`io_floor --once`)" : "defaults"
+      if (input == "jsonl") name = name ", JSONL in and out"
       printf "| %s | %s | %.0f MB | %d | %.2f s | %.1f MB/s | %.0f | %.0f MB | %.0f%% |\n",
         name, k[2], bytes[key] / 1e6, docs[key], wall[key], bytes[key] / wall[key] / 1e6,
         docs[key] / wall[key], rss[key] / 1024, cpu[key]
