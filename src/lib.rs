@@ -527,6 +527,7 @@ pub fn run_with_progress(
         // second pass builds its index.
         drop(signed);
         drop(signatures);
+        give_back_memory();
         if stripper.signal(strip::REPEATED_BLOCK) {
             mark_repeated_blocks(&mut docs, &doc_matches, config.repeat_min_documents, &names);
         }
@@ -871,6 +872,18 @@ pub fn run_with_progress(
     } else {
         ExitStatus::Success
     })
+}
+
+/// Hands freed memory back to the system now. The allocator returns what is
+/// freed after a short delay, and only when it is next called on the thread
+/// that freed it: after the corpus step's large frees (the signatures, the
+/// grouping of documents) that could be too late, with the second pass's
+/// tables already grown beside memory no longer used.
+fn give_back_memory() {
+    // SAFETY: `mi_collect` takes no pointers; it frees and purges only
+    // memory that mimalloc itself holds as free, whichever allocator the
+    // program uses.
+    unsafe { libmimalloc_sys::mi_collect(true) };
 }
 
 /// Drops `value` on a thread of its own, to be joined before the run ends;
