@@ -308,7 +308,7 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, max: u64) -> io::Res
         if buf.is_empty() {
             break;
         }
-        let (take, done) = match buf.iter().position(|&b| b == b'\n') {
+        let (take, done) = match memchr::memchr(b'\n', buf) {
             Some(i) => (i + 1, true),
             None => (buf.len(), false),
         };
