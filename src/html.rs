@@ -38,6 +38,7 @@ use crate::decide::{Location, Verdict};
 use crate::error::Fatal;
 use crate::report::{self, Report};
 use crate::segment::Span;
+use crate::write::StagedFile;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::fs::File;
@@ -446,8 +447,9 @@ pub fn beside(json: &Path) -> PathBuf {
 }
 
 /// Writes the HTML report of `report`, with the documents gathered in
-/// `spool`, to `path`, atomically.
-pub fn write(path: &Path, report: &Report, mut spool: Spool) -> Result<(), Fatal> {
+/// `spool`, beside `path`, to be renamed into place by
+/// [`StagedFile::commit`](crate::write::StagedFile::commit).
+pub fn stage(path: &Path, report: &Report, mut spool: Spool) -> Result<StagedFile, Fatal> {
     if let Some(file) = &mut spool.file {
         file.flush()
             .and_then(|()| file.get_mut().rewind())
@@ -455,7 +457,7 @@ pub fn write(path: &Path, report: &Report, mut spool: Spool) -> Result<(), Fatal
                 Fatal::new(format!("cannot read the HTML report's temporary file: {e}"))
             })?;
     }
-    crate::write::write_atomic_with(path, |out| {
+    crate::write::stage_file(path, |out| {
         let mut out = BufWriter::new(out);
         page::render(report, &spool, &mut out)?;
         out.flush()

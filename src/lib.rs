@@ -788,13 +788,13 @@ pub fn run_with_progress(
     let mut report = build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors);
     report.parameters.against = against;
     freeing.push(free_elsewhere(docs));
+    report
+        .documents
+        .flush()
+        .map_err(|e| ordered::entries_error(&spool_dir, &e))?;
     let mut to = Destinations::default();
-    let staged_report = match &config.report {
-        ReportTarget::File(path) => Some(write::stage_file(path, |out| {
-            report::write_json(&mut report, out)
-        })?),
-        _ => None,
-    };
+    let (staged_report, staged_html) = stage_reports(config, &report, html_spool);
+    let (staged_report, staged_html) = (staged_report?, staged_html?);
     // The last moment to stop; past it the outputs are moved into place.
     interrupt::check(&not_written(config, documents_done, total))?;
     if let (Some(builder), Some(task)) = (builder, &config.index) {
@@ -828,7 +828,7 @@ pub fn run_with_progress(
         to.report = Some(display_path(path));
     }
     if config.report == ReportTarget::Stdout {
-        match report::write_json(&mut report, stdout) {
+        match report::write_json(&report, stdout) {
             // A reader that stops early (`| head`) is not an error.
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 return Err(Fatal::new(format!(
@@ -841,8 +841,8 @@ pub fn run_with_progress(
     // The documents' entries are in the report now.
     let entries = std::mem::replace(&mut report.documents, DocumentSpool::discard());
     freeing.push(free_elsewhere(entries));
-    if let Some(path) = &config.html_report {
-        html::write(path, &report, html_spool)?;
+    if let (Some(staged), Some(path)) = (staged_html, &config.html_report) {
+        staged.commit()?;
         to.html = Some(display_path(path));
     }
     if !config.quiet {
@@ -871,6 +871,48 @@ pub fn run_with_progress(
         ExitStatus::Findings
     } else {
         ExitStatus::Success
+    })
+}
+
+/// Writes the JSON report (when it goes to a file) and the HTML report
+/// under temporary names, at once: each is a sequential copy of hundreds of
+/// megabytes at the largest sizes, the HTML report on a thread of its own.
+fn stage_reports(
+    config: &Config,
+    report: &Report,
+    html_spool: html::Spool,
+) -> (
+    Result<Option<write::StagedFile>, Fatal>,
+    Result<Option<write::StagedFile>, Fatal>,
+) {
+    // The spool goes to the thread that writes the page; it stays here
+    // when no thread can be started.
+    let spool = std::sync::Mutex::new(Some(html_spool));
+    let stage_html = |path: &Path| match spool.lock().ok().and_then(|mut s| s.take()) {
+        Some(spool) => html::stage(path, report, spool).map(Some),
+        None => Ok(None),
+    };
+    std::thread::scope(|scope| {
+        let thread = config.html_report.as_deref().and_then(|path| {
+            std::thread::Builder::new()
+                .name("dedupe-html".to_string())
+                .spawn_scoped(scope, move || stage_html(path))
+                .ok()
+        });
+        let json = match &config.report {
+            ReportTarget::File(path) => {
+                write::stage_file(path, |out| report::write_json(report, out)).map(Some)
+            }
+            _ => Ok(None),
+        };
+        let html = match (thread, config.html_report.as_deref()) {
+            (Some(thread), _) => thread
+                .join()
+                .unwrap_or_else(|_| Err(Fatal::new("the thread writing the HTML report panicked"))),
+            (None, Some(path)) => stage_html(path),
+            (None, None) => Ok(None),
+        };
+        (json, html)
     })
 }
 

@@ -174,23 +174,27 @@ impl DocumentSpool {
         }
     }
 
-    /// Flushes the spool and rewinds it for reading.
-    fn rewind(&mut self) -> io::Result<()> {
-        if let Some(file) = &mut self.file {
-            file.flush()?;
-            file.get_mut().rewind()?;
+    /// Writes out the entries pushed so far, for [`write_json`] to read;
+    /// called once the last document has been pushed.
+    pub fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(file) => file.flush(),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Writes the `documents` array (see [`array`]), its entries copied
-    /// byte for byte.
-    fn write_array(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.rewind()?;
+    /// byte for byte from the start of the spool.
+    fn write_array(&self, out: &mut dyn Write) -> io::Result<()> {
         let file = self.file.as_ref().filter(|_| self.count > 0);
         array(out, file.is_none(), |out| match file {
+            Some(file) if !file.buffer().is_empty() => Err(io::Error::other(
+                "the report's entries were not flushed before it was written",
+            )),
             Some(file) => {
-                let mut entries = BufReader::with_capacity(1 << 20, file.get_ref());
+                let mut file = file.get_ref();
+                file.rewind()?;
+                let mut entries = BufReader::with_capacity(1 << 20, file);
                 io::copy(&mut entries, out).map(|_| ())
             }
             None => Ok(()),
@@ -536,7 +540,7 @@ pub fn excerpt(text: &str) -> String {
 /// each entry of the arrays that grow with the corpus (`documents`,
 /// `duplicate_groups`, `document_groups`, `errors`) is one line of compact
 /// JSON. The documents' entries are copied from their spool as they are.
-pub fn write_json(report: &mut Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, out);
     write!(out, "{{\n  \"format_version\": {}", report.format_version)?;
     member(&mut out, "tool")?;
@@ -786,9 +790,10 @@ mod tests {
                     .push(&entry(&format!("{i}.txt"), removed).to_json())
                     .unwrap();
             }
-            let mut report = sample_report(spool);
+            spool.flush().unwrap();
+            let report = sample_report(spool);
             let mut written = Vec::new();
-            write_json(&mut report, &mut written).unwrap();
+            write_json(&report, &mut written).unwrap();
             let written = String::from_utf8(written).unwrap();
             let value: serde_json::Value = serde_json::from_str(&written).unwrap();
             assert_eq!(value, serde_json::to_value(&report).unwrap());
@@ -812,6 +817,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn entries_not_flushed_are_an_error_not_a_short_report() {
+        let mut spool = DocumentSpool::in_dir(&std::env::temp_dir()).unwrap();
+        spool.push(b"{\"path\":\"a.txt\"}").unwrap();
+        let report = sample_report(spool);
+        let err = write_json(&report, &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("not flushed"), "{err}");
+        let mut report = report;
+        report.documents.flush().unwrap();
+        let mut written = Vec::new();
+        write_json(&report, &mut written).unwrap();
+        assert!(
+            String::from_utf8(written)
+                .unwrap()
+                .contains("    {\"path\":\"a.txt\"}\n  ]")
+        );
     }
 
     fn sample_report(documents: DocumentSpool) -> Report {
