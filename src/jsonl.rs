@@ -228,37 +228,53 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
     let mut reader = BufReader::with_capacity(1 << 20, reader);
     let mut spool = spool.map(|f| io::BufWriter::with_capacity(1 << 20, f));
     // Lines are read here once to find them and name them; the store is
-    // opened after the copy (if any) is complete.
+    // opened after the copy (if any) is complete. They are read in order
+    // and parsed a batch at a time by the worker threads: parsing is most
+    // of the scan's work.
     let mut found: Vec<(u64, usize, u64, Result<Identified, String>)> = Vec::new();
-    let mut line = Vec::new();
+    let mut batch = Batch::default();
     let mut offset = 0u64;
     let mut number = 0u64;
     loop {
-        line.clear();
-        let (read, whole) = read_line(&mut reader, &mut line, fields.max_line).map_err(cannot)?;
+        // The line is read straight into the batch, and taken out again
+        // when it is no document.
+        let start = batch.bytes.len();
+        let (read, whole) =
+            read_line(&mut reader, &mut batch.bytes, fields.max_line).map_err(cannot)?;
         if read == 0 {
             break;
         }
         number += 1;
         if !whole {
             // Too long to hold: skipped unread, and not copied.
+            batch.bytes.truncate(start);
             let message = format!(
                 "line of {read} bytes is over the limit of {} bytes (--max-file-size), skipped",
                 fields.max_line
             );
+            batch.identify_into(&mut found, fields);
             found.push((offset, 0, number, Err(message)));
             offset += if spool.is_some() { 0 } else { read };
             continue;
         }
+        let line = &batch.bytes[start..];
         if let Some(spool) = &mut spool {
-            spool.write_all(&line).map_err(|e| spool_error(input, e))?;
+            spool.write_all(line).map_err(|e| spool_error(input, e))?;
         }
-        let body = trim_line_break(&line);
-        if !body.iter().all(u8::is_ascii_whitespace) {
-            found.push((offset, body.len(), number, identify(body, fields)));
+        let body = trim_line_break(line);
+        match body.iter().all(u8::is_ascii_whitespace) {
+            true => batch.bytes.truncate(start),
+            false => {
+                let body = start..start + body.len();
+                batch.lines.push((offset, number, body));
+                if batch.bytes.len() >= SCAN_BATCH_BYTES {
+                    batch.identify_into(&mut found, fields);
+                }
+            }
         }
         offset += read;
     }
+    batch.identify_into(&mut found, fields);
     let file = match spool {
         Some(spool) => {
             let mut file = spool
@@ -294,10 +310,49 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
         .collect())
 }
 
-/// Reads one line, its line break included, into `line` when it has at
+/// Bytes of lines parsed together by [`Batch::identify_into`]: enough to
+/// share among the worker threads, few enough to hold.
+const SCAN_BATCH_BYTES: usize = 8 << 20;
+
+/// Lines read by the scan and not yet parsed.
+#[derive(Default)]
+struct Batch {
+    /// The lines' bytes, one after another.
+    bytes: Vec<u8>,
+    /// Each line's offset in the input, number, and where its body (without
+    /// the line break) is in `bytes`.
+    lines: Vec<(u64, u64, Range<usize>)>,
+}
+
+impl Batch {
+    /// Parses the lines (on the worker threads), adds them to `found` in
+    /// order, and empties the batch.
+    fn identify_into(
+        &mut self,
+        found: &mut Vec<(u64, usize, u64, Result<Identified, String>)>,
+        fields: &Fields,
+    ) {
+        use rayon::prelude::*;
+        let identified: Vec<_> = self
+            .lines
+            .par_iter()
+            .with_min_len(64)
+            .map(|(offset, number, body)| {
+                let body = &self.bytes[body.clone()];
+                (*offset, body.len(), *number, identify(body, fields))
+            })
+            .collect();
+        found.extend(identified);
+        self.bytes.clear();
+        self.lines.clear();
+    }
+}
+
+/// Reads one line, its line break included, and appends it to `line` when it has at
 /// most `max` bytes; a longer one is consumed without being kept. Gives the
 /// bytes consumed and whether the line was kept.
 fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, max: u64) -> io::Result<(u64, bool)> {
+    let kept_before = line.len();
     let mut read = 0u64;
     loop {
         let buf = match reader.fill_buf() {
@@ -321,8 +376,9 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, max: u64) -> io::Res
             break;
         }
     }
-    let body = read - u64::from(line.ends_with(b"\n"));
-    Ok((read, read == line.len() as u64 && body <= max))
+    let kept = (line.len() - kept_before) as u64;
+    let body = read - u64::from(kept > 0 && line.ends_with(b"\n"));
+    Ok((read, read == kept && body <= max))
 }
 
 fn temp(input: &Path) -> Result<File, Fatal> {

@@ -468,7 +468,9 @@ pub fn run_with_progress(
     // millions of document records, takes seconds at the largest sizes.
     let mut freeing = Vec::new();
 
-    let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)?;
+    // JSONL lines are parsed on the workers.
+    let entries =
+        pool.install(|| walk::walk(&config.inputs, &config.extensions, &config.fields))?;
     let total = entries.len();
     let mut errors = Vec::new();
     // In a run of one pass, each entry is read when its batch comes round
