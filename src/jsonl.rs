@@ -41,6 +41,8 @@
 //! compressed when its name ends in `.gz` or `.zst`, and written to a
 //! temporary name and renamed, like every output of `dedupe`.
 
+mod escape;
+
 use crate::error::{Fatal, FileError, Operation, display_path};
 use crate::walk::{Entry, Source};
 use serde_json::value::RawValue;
@@ -178,7 +180,7 @@ impl Record {
         let (before, after) = (&line[..self.text.start], &line[self.text.end..]);
         let mut out = Vec::with_capacity(line.len() + 16);
         out.extend_from_slice(before);
-        serde_json::to_writer(&mut out, text).map_err(|e| e.to_string())?;
+        escape::write_str(&mut out, text);
         out.extend_from_slice(after);
         Ok(out)
     }
@@ -463,12 +465,28 @@ fn text_value<'a>(object: &Object<'a>, fields: &Fields) -> Result<&'a RawValue, 
     Ok(raw)
 }
 
-/// A line for a document read from a text file: `{"id": NAME, "text": TEXT}`.
+/// A line for a document read from a text file: `{"id": NAME, "text": TEXT}`,
+/// the fields in the order of their names (one `text` field when both
+/// have the same name).
 pub fn new_line(fields: &Fields, name: &str, text: &str) -> Vec<u8> {
-    let mut object = serde_json::Map::new();
-    object.insert(fields.id.clone(), name.into());
-    object.insert(fields.text.clone(), text.into());
-    serde_json::to_vec(&object).unwrap_or_default()
+    let (id, text) = ((fields.id.as_str(), name), (fields.text.as_str(), text));
+    let members = match fields.id.cmp(&fields.text) {
+        std::cmp::Ordering::Less => vec![id, text],
+        std::cmp::Ordering::Equal => vec![text],
+        std::cmp::Ordering::Greater => vec![text, id],
+    };
+    let mut out = Vec::with_capacity(text.1.len() + name.len() + 32);
+    out.push(b'{');
+    for (number, (key, value)) in members.into_iter().enumerate() {
+        if number > 0 {
+            out.push(b',');
+        }
+        escape::write_str(&mut out, key);
+        out.push(b':');
+        escape::write_str(&mut out, value);
+    }
+    out.push(b'}');
+    out
 }
 
 /// A JSONL output file being written, renamed into place by
@@ -585,6 +603,30 @@ mod tests {
         let mut entries = scan(&path, "one", &fields()).unwrap();
         assert_eq!(entries.len(), 1);
         *entries.remove(0).unwrap().record.unwrap()
+    }
+
+    #[test]
+    fn new_lines_are_serde_json_s_map() {
+        for (id, text) in [
+            ("id", "text"),
+            ("zz", "text"),
+            ("body", "body"),
+            ("i\"d", "t\n"),
+        ] {
+            let fields = Fields {
+                id: id.to_string(),
+                text: text.to_string(),
+                ..fields()
+            };
+            let mut object = serde_json::Map::new();
+            object.insert(id.to_string(), "dir/a \"b\".txt".into());
+            object.insert(text.to_string(), "Héllo\n\n\"x\"\u{1}".into());
+            assert_eq!(
+                new_line(&fields, "dir/a \"b\".txt", "Héllo\n\n\"x\"\u{1}"),
+                serde_json::to_vec(&object).unwrap(),
+                "{id:?} {text:?}"
+            );
+        }
     }
 
     #[test]
