@@ -42,6 +42,7 @@
 //! temporary name and renamed, like every output of `dedupe`.
 
 mod escape;
+mod unescape;
 
 use crate::error::{Fatal, FileError, Operation, display_path};
 use crate::walk::{Entry, Source};
@@ -192,7 +193,12 @@ fn decode_text(raw: &[u8], fields: &Fields) -> Result<String, String> {
     if !is_string(raw) {
         return Err(changed(fields));
     }
-    serde_json::from_slice(raw).map_err(|e| format!("bad {:?} string: {e}", fields.text))
+    match unescape::read_str(raw) {
+        Some(text) => Ok(text),
+        None => {
+            serde_json::from_slice(raw).map_err(|e| format!("bad {:?} string: {e}", fields.text))
+        }
+    }
 }
 
 /// Whether `raw` has the quotes of a JSON string at both ends.

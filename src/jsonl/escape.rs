@@ -21,14 +21,14 @@ fn zero_bytes(word: u64) -> u64 {
 
 /// The high bit of each byte of `word` that needs an escape; the lowest
 /// mark is exact (see [`zero_bytes`]).
-fn to_escape(word: u64) -> u64 {
+pub(super) fn to_escape(word: u64) -> u64 {
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
     control
         | zero_bytes(word ^ (ONES * u64::from(b'"')))
         | zero_bytes(word ^ (ONES * u64::from(b'\\')))
 }
 
-fn needs_escape(byte: u8) -> bool {
+pub(super) fn needs_escape(byte: u8) -> bool {
     byte < 0x20 || byte == b'"' || byte == b'\\'
 }
 
