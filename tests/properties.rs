@@ -157,6 +157,55 @@ proptest! {
     }
 }
 
+/// Documents drawn from [`document`] with a fixed seed: the same every run.
+fn fixed_documents(count: usize) -> Vec<Vec<(Vec<usize>, Option<usize>)>> {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
+    let mut runner = TestRunner::new_with_rng(ProptestConfig::default(), rng);
+    (0..count)
+        .map(|_| document().new_tree(&mut runner).unwrap().current())
+        .collect()
+}
+
+/// A corpus of several hundred documents goes through the second pass in
+/// many batches, read ahead, decided and written out of step with each
+/// other: the report and the cleaned files are those of one thread, and of
+/// one pass and two.
+#[test]
+fn many_batches_decide_as_one_thread_does() {
+    let docs = fixed_documents(700);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    for (i, doc) in docs.iter().enumerate() {
+        fs::write(input.join(format!("{i:04}.txt")), render(doc)).unwrap();
+    }
+    let one = report_for(&input, 1);
+    assert_eq!(one, report_for(&input, 2));
+    assert_eq!(one, report_for(&input, 5));
+    let (once, twice) = (dir.path().join("once"), dir.path().join("twice"));
+    let report = clean_exact(&input, &once, false);
+    assert_eq!(report, clean_exact(&input, &twice, true));
+    assert_eq!(files(&once), files(&twice));
+    assert_eq!(files(&once).len(), docs.len());
+    // The corpus has copies to decide: the comparison is not of empty
+    // reports.
+    let report: Value = serde_json::from_slice(&one).unwrap();
+    assert!(
+        report["summary"]["removed_duplicate_across"]
+            .as_u64()
+            .unwrap()
+            > 100
+    );
+    assert!(
+        report["summary"]["removed_near_duplicate_across"]
+            .as_u64()
+            .unwrap()
+            > 10
+    );
+}
+
 /// How a document is laid out on disk.
 #[derive(Debug, Clone, Copy)]
 struct Layout {
