@@ -96,11 +96,11 @@ pub enum ExitStatus {
 }
 
 /// Documents read, decided and written together in the second pass.
-const BATCH_DOCUMENTS: usize = 16;
+const BATCH_DOCUMENTS: usize = 64;
 
 /// Batches of the second pass in flight at once: read ahead of the
 /// decision, or decided and not yet written. Bounds the text in memory.
-const BATCHES_AHEAD: usize = 64;
+const BATCHES_AHEAD: usize = 16;
 
 /// What the first pass keeps of a document: enough to decide and to find
 /// the text again, not the text itself.
