@@ -524,12 +524,17 @@ pub const EXCERPT_CHARS: usize = 80;
 /// The first [`EXCERPT_CHARS`] characters of `text`, on one line, with `…`
 /// when cut.
 pub fn excerpt(text: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .take(EXCERPT_CHARS)
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
-    if text.chars().nth(EXCERPT_CHARS).is_some() {
+    // Made for every removed paragraph: one walk over its start, into a
+    // string made large enough at once.
+    let (head, cut) = match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((end, _)) => (&text[..end], true),
+        None => (text, false),
+    };
+    let mut out = String::with_capacity(head.len() + '…'.len_utf8());
+    for c in head.chars() {
+        out.push(if c.is_whitespace() { ' ' } else { c });
+    }
+    if cut {
         out.pop();
         out.push('…');
     }
@@ -896,5 +901,24 @@ mod tests {
             excerpt(&"y".repeat(EXCERPT_CHARS)),
             "y".repeat(EXCERPT_CHARS)
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn excerpts_are_the_first_characters_with_white_space_as_spaces(
+            text in "(?s)[a é\n\t\u{b}\u{2003}中🙂]{0,100}"
+        ) {
+            let chars: Vec<char> = text.chars().collect();
+            let mut expected: String = chars
+                .iter()
+                .take(EXCERPT_CHARS)
+                .map(|&c| if c.is_whitespace() { ' ' } else { c })
+                .collect();
+            if chars.len() > EXCERPT_CHARS {
+                expected.pop();
+                expected.push('…');
+            }
+            proptest::prop_assert_eq!(excerpt(&text), expected);
+        }
     }
 }
