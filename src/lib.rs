@@ -787,7 +787,9 @@ pub fn run_with_progress(
         documents: c.documents(),
         paragraphs: c.paragraphs(),
     });
-    let mut report = build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors);
+    // The report is built and written with the run's workers.
+    let mut report =
+        pool.install(|| build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors));
     report.parameters.against = against;
     freeing.push(free_elsewhere(docs));
     report
@@ -795,7 +797,7 @@ pub fn run_with_progress(
         .flush()
         .map_err(|e| ordered::entries_error(&spool_dir, &e))?;
     let mut to = Destinations::default();
-    let (staged_report, staged_html) = stage_reports(config, &report, html_spool);
+    let (staged_report, staged_html) = pool.install(|| stage_reports(config, &report, html_spool));
     let (staged_report, staged_html) = (staged_report?, staged_html?);
     // The last moment to stop; past it the outputs are moved into place.
     interrupt::check(&not_written(config, documents_done, total))?;
@@ -1735,9 +1737,9 @@ fn build_report(
     summary.failed = errors.len();
     // By kept paragraph; a stable sort keeps each one's copies in input
     // order.
-    copies.sort_by_key(|&(kept, _)| kept);
+    copies.par_sort_by_key(|&(kept, _)| kept);
     let duplicate_groups = copies
-        .chunk_by(|a, b| a.0 == b.0)
+        .par_chunk_by(|a, b| a.0 == b.0)
         .map(|group| DuplicateGroup {
             fingerprint: fingerprint_of(docs, group[0].0),
             kept: paragraph_ref(docs, group[0].0),

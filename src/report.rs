@@ -572,12 +572,44 @@ fn member(out: &mut dyn Write, name: &str) -> io::Result<()> {
     write!(out, ",\n  \"{name}\": ")
 }
 
-/// An [`array`] of `items`, each as compact JSON.
-fn entries<T: Serialize>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
-    array(out, items.is_empty(), |mut out| {
-        for (number, item) in items.iter().enumerate() {
-            entry_start(&mut out, number)?;
-            serde_json::to_writer(&mut out, item)?;
+/// Entries of an array serialised by one worker at a time.
+const ENTRIES_A_PART: usize = 2048;
+
+/// Entries serialised before they are written.
+const ENTRIES_A_ROUND: usize = 64 * ENTRIES_A_PART;
+
+/// An [`array`] of `items`, each as compact JSON. At 1 GB the duplicate
+/// groups alone make 80 MB of it: written from a worker of a rayon pool (as
+/// a run writes its report file), they are serialised in parts on the
+/// pool's threads, a round at a time, and written in order.
+fn entries<T: Serialize + Sync>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
+    use rayon::prelude::*;
+    array(out, items.is_empty(), |out| {
+        for (round, these) in items.chunks(ENTRIES_A_ROUND).enumerate() {
+            let serialise = |(part, items): (usize, &[T])| -> io::Result<Vec<u8>> {
+                let first = round * ENTRIES_A_ROUND + part * ENTRIES_A_PART;
+                let mut json = Vec::new();
+                for (number, item) in (first..).zip(items) {
+                    entry_start(&mut json, number)?;
+                    serde_json::to_writer(&mut json, item)?;
+                }
+                Ok(json)
+            };
+            let parts: Vec<io::Result<Vec<u8>>> = match rayon::current_thread_index() {
+                Some(_) => these
+                    .par_chunks(ENTRIES_A_PART)
+                    .enumerate()
+                    .map(serialise)
+                    .collect(),
+                None => these
+                    .chunks(ENTRIES_A_PART)
+                    .enumerate()
+                    .map(serialise)
+                    .collect(),
+            };
+            for part in parts {
+                out.write_all(&part?)?;
+            }
         }
         Ok(())
     })
@@ -840,6 +872,36 @@ mod tests {
                 .unwrap()
                 .contains("    {\"path\":\"a.txt\"}\n  ]")
         );
+    }
+
+    #[test]
+    fn entries_written_from_a_pool_are_the_entries_written_alone() {
+        let mut report = sample_report(DocumentSpool::discard());
+        let group = report.duplicate_groups[0].clone();
+        // Rounds and parts of every size, the last ones short.
+        report.duplicate_groups = (0..2 * ENTRIES_A_ROUND + ENTRIES_A_PART + 3)
+            .map(|i| DuplicateGroup {
+                fingerprint: format!("{i:016x}"),
+                ..group.clone()
+            })
+            .collect();
+        let mut alone = Vec::new();
+        write_json(&report, &mut alone).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let mut pooled = Vec::new();
+        pool.install(|| write_json(&report, &mut pooled)).unwrap();
+        assert!(
+            alone == pooled,
+            "the report differs when written from a pool"
+        );
+        let value: serde_json::Value = serde_json::from_slice(&pooled).unwrap();
+        let groups = value["duplicate_groups"].as_array().unwrap();
+        assert_eq!(groups.len(), report.duplicate_groups.len());
+        let last = report.duplicate_groups.len() - 1;
+        assert_eq!(groups[last]["fingerprint"], format!("{last:016x}"));
     }
 
     fn sample_report(documents: DocumentSpool) -> Report {
