@@ -429,6 +429,26 @@ fn wide_class_at(text: &str, at: usize) -> (Class, usize) {
     (class, c.len_utf8())
 }
 
+/// The high bit of each byte of a word of eight.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` that is an ASCII letter or digit,
+/// and of no other: each byte is tested on its own, with no carry or borrow
+/// from its neighbours (the low seven bits are added to and subtracted
+/// from constants under 0x100, and bytes from 0x80 are masked out).
+fn ascii_alphanumeric(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low = word & (ONES * 0x7f);
+    // Bytes strictly between `above` and `below`.
+    let between = |above: u8, below: u8| {
+        (ONES * (0x7f + u64::from(below))).wrapping_sub(low)
+            & low.wrapping_add(ONES * (0x7f - u64::from(above)))
+    };
+    (between(b'0' - 1, b'9' + 1) | between(b'A' - 1, b'Z' + 1) | between(b'a' - 1, b'z' + 1))
+        & !word
+        & HIGH_BITS
+}
+
 /// [`shingles`] with its buffers.
 fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &mut Scratch) {
     let width = width.max(1);
@@ -454,7 +474,20 @@ fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &m
     while i < n {
         // A word, then the gap after it, up to the next word or the end.
         let start = i;
-        while let Some(&b) = bytes.get(i) {
+        loop {
+            // Eight ASCII letters and digits at a time; a word ends in the
+            // first word of eight that is not all of them.
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                let not_word =
+                    !ascii_alphanumeric(u64::from_le_bytes(chunk.try_into().unwrap_or_default()))
+                        & HIGH_BITS;
+                if not_word == 0 {
+                    i += 8;
+                    continue;
+                }
+                i += (not_word.trailing_zeros() / 8) as usize;
+            }
+            let Some(&b) = bytes.get(i) else { break };
             let class = BYTE_CLASS[usize::from(b)];
             if class == Class::Word {
                 i += 1;
@@ -471,15 +504,19 @@ fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &m
         }
         let end = i;
         // A sentence end: a stop, then white space, before the next word.
+        // The flags are set without a branch on the class: a gap is a
+        // character or two, and which they are is not predictable.
         let (mut stop, mut sentence_end) = (false, false);
-        while i < n {
-            let (class, len) = class_at(normalized, i);
-            match class {
-                Class::Word => break,
-                Class::Stop => stop = true,
-                Class::White => sentence_end |= stop,
-                Class::Other | Class::Wide => {}
+        while let Some(&b) = bytes.get(i) {
+            let (class, len) = match BYTE_CLASS[usize::from(b)] {
+                Class::Wide => wide_class_at(normalized, i),
+                class => (class, 1),
+            };
+            if class == Class::Word {
+                break;
             }
+            stop |= class == Class::Stop;
+            sentence_end |= stop & (class == Class::White);
             i += len;
         }
         let hash = xxh3_64_with_seed(&bytes[start..end], SEED);
@@ -825,6 +862,23 @@ mod tests {
             reference_shingles_with(&text, width, false, &mut by_chars, &mut Vec::new());
             proptest::prop_assert_eq!(&by_bytes, &by_chars);
             proptest::prop_assert_eq!(shingled_with(&text, width), by_bytes);
+        }
+    }
+
+    #[test]
+    fn ascii_alphanumeric_marks_each_byte_on_its_own() {
+        for byte in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [0u8, b'a', b'.', 0x7f, 0x80, 0xff] {
+                    let mut bytes = [fill; 8];
+                    bytes[at] = byte;
+                    let marks = ascii_alphanumeric(u64::from_le_bytes(bytes));
+                    for (k, b) in bytes.iter().enumerate() {
+                        let marked = marks >> (8 * k + 7) & 1 == 1;
+                        assert_eq!(marked, b.is_ascii_alphanumeric(), "{bytes:?} byte {k}");
+                    }
+                }
+            }
         }
     }
 
