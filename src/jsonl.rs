@@ -22,12 +22,13 @@
 //! itself: it becomes a per-document error named `FILE:LINE`, is left out of
 //! the output, and the run exits 2. Blank lines are skipped.
 //!
-//! Like files, records are read twice (see [`crate`]): the scan parses each
-//! line once and notes where the line and its text field's value are, and
-//! both passes read them again from there: the text field alone, or the
-//! whole line when the output is JSONL and needs every other byte of it.
-//! Only the text's string is decoded again, never the whole line. A plain file is
-//! read in place; compressed input and standard input are decompressed once
+//! Like files, records are read twice (see [`crate`]): the scan only finds
+//! the lines, and the worker that reads a document first parses its line,
+//! names the document by its id and notes where its text field's value is
+//! ([`Record::identify`]); the second pass reads it again from there: the
+//! text field alone, or the whole line when the output is JSONL and needs
+//! every other byte of it. Only the text's string is decoded again, never
+//! the whole line. A plain file is read in place; compressed input and standard input are decompressed once
 //! into an unnamed temporary file (in `TMPDIR`), which holds the lines until
 //! the run ends.
 //!
@@ -137,9 +138,10 @@ pub struct Record {
     offset: u64,
     len: usize,
     /// Where the text field's value, a JSON string with its quotes, lies
-    /// in the line: found once by the scan, so that the passes read and
-    /// decode that string alone instead of parsing the whole line again.
-    text: Range<usize>,
+    /// in the line: found once when the line is first parsed
+    /// ([`Record::identify`]), so that the second pass reads and decodes
+    /// that string alone instead of parsing the whole line again.
+    text: Option<Range<usize>>,
     /// Line number in the input, from 1.
     pub line: u64,
 }
@@ -152,19 +154,46 @@ impl Record {
         Ok(line)
     }
 
-    /// The text, read alone from the line's text field.
+    /// Parses `line`, this record's line as [`Record::read_line`] gave it,
+    /// and notes where its text field is; gives the document's id (""
+    /// when it has none), or why the line is no document.
+    pub fn identify(&mut self, line: &[u8], fields: &Fields) -> Result<String, String> {
+        let (id, text) = identify(line, fields)?;
+        self.text = Some(text);
+        Ok(id)
+    }
+
+    /// Whether [`Record::identify`] has found the text field.
+    pub fn identified(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// Where the text field's value is in `line`: as noted, or found now.
+    fn text_in(&self, line: &[u8], fields: &Fields) -> Result<Range<usize>, String> {
+        match &self.text {
+            Some(text) => Ok(text.clone()),
+            None => identify(line, fields).map(|(_, text)| text),
+        }
+    }
+
+    /// The text, read alone from the line's text field once it has been
+    /// found, else from the whole line.
     pub fn read_text(&self, fields: &Fields) -> Result<Result<String, String>, io::Error> {
-        let mut raw = vec![0; self.text.len()];
+        let Some(text) = &self.text else {
+            return Ok(self.text_of(&self.read_line()?, fields));
+        };
+        let mut raw = vec![0; text.len()];
         self.store
             .file
-            .read_exact_at(&mut raw, self.offset + self.text.start as u64)?;
+            .read_exact_at(&mut raw, self.offset + text.start as u64)?;
         Ok(decode_text(&raw, fields))
     }
 
     /// The text of `line`, this record's line as [`Record::read_line`]
     /// gave it.
     pub fn text_of(&self, line: &[u8], fields: &Fields) -> Result<String, String> {
-        decode_text(line.get(self.text.clone()).unwrap_or_default(), fields)
+        let text = self.text_in(line, fields)?;
+        decode_text(line.get(text).unwrap_or_default(), fields)
     }
 
     /// `line`, this record's line, with the value of its text field
@@ -175,10 +204,11 @@ impl Record {
         fields: &Fields,
         text: &str,
     ) -> Result<Vec<u8>, String> {
-        if !line.get(self.text.clone()).is_some_and(is_string) {
+        let field = self.text_in(line, fields)?;
+        if !line.get(field.clone()).is_some_and(is_string) {
             return Err(changed(fields));
         }
-        let (before, after) = (&line[..self.text.start], &line[self.text.end..]);
+        let (before, after) = (&line[..field.start], &line[field.end..]);
         let mut out = Vec::with_capacity(line.len() + 16);
         out.extend_from_slice(before);
         escape::write_str(&mut out, text);
@@ -188,7 +218,8 @@ impl Record {
 }
 
 /// The text of a text field's raw value, a JSON string with its quotes.
-/// The scan found a string there; anything else means the file changed.
+/// The line's parse found a string there; anything else means the file
+/// changed.
 fn decode_text(raw: &[u8], fields: &Fields) -> Result<String, String> {
     if !is_string(raw) {
         return Err(changed(fields));
@@ -235,54 +266,39 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
     };
     let mut reader = BufReader::with_capacity(1 << 20, reader);
     let mut spool = spool.map(|f| io::BufWriter::with_capacity(1 << 20, f));
-    // Lines are read here once to find them and name them; the store is
-    // opened after the copy (if any) is complete. They are read in order
-    // and parsed a batch at a time by the worker threads: parsing is most
-    // of the scan's work.
-    let mut found: Vec<(u64, usize, u64, Result<Identified, String>)> = Vec::new();
-    let mut batch = Batch::default();
+    // Lines are read here once to find them; the store is opened after the
+    // copy (if any) is complete. Each line is parsed later, by the worker
+    // that reads its document first (see [`Record::identify`]).
+    let mut found: Vec<(u64, usize, u64, Option<String>)> = Vec::new();
+    let mut line = Vec::new();
     let mut offset = 0u64;
     let mut number = 0u64;
     loop {
-        // The line is read straight into the batch, and taken out again
-        // when it is no document.
-        let start = batch.bytes.len();
-        let (read, whole) =
-            read_line(&mut reader, &mut batch.bytes, fields.max_line).map_err(cannot)?;
+        line.clear();
+        let (read, whole) = read_line(&mut reader, &mut line, fields.max_line).map_err(cannot)?;
         if read == 0 {
             break;
         }
         number += 1;
         if !whole {
             // Too long to hold: skipped unread, and not copied.
-            batch.bytes.truncate(start);
             let message = format!(
                 "line of {read} bytes is over the limit of {} bytes (--max-file-size), skipped",
                 fields.max_line
             );
-            batch.identify_into(&mut found, fields);
-            found.push((offset, 0, number, Err(message)));
+            found.push((offset, 0, number, Some(message)));
             offset += if spool.is_some() { 0 } else { read };
             continue;
         }
-        let line = &batch.bytes[start..];
         if let Some(spool) = &mut spool {
-            spool.write_all(line).map_err(|e| spool_error(input, e))?;
+            spool.write_all(&line).map_err(|e| spool_error(input, e))?;
         }
-        let body = trim_line_break(line);
-        match body.iter().all(u8::is_ascii_whitespace) {
-            true => batch.bytes.truncate(start),
-            false => {
-                let body = start..start + body.len();
-                batch.lines.push((offset, number, body));
-                if batch.bytes.len() >= SCAN_BATCH_BYTES {
-                    batch.identify_into(&mut found, fields);
-                }
-            }
+        let body = trim_line_break(&line);
+        if !body.iter().all(u8::is_ascii_whitespace) {
+            found.push((offset, body.len(), number, None));
         }
         offset += read;
     }
-    batch.identify_into(&mut found, fields);
     let file = match spool {
         Some(spool) => {
             let mut file = spool
@@ -298,62 +314,25 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
     let input: Arc<Path> = Arc::from(input);
     Ok(found
         .into_iter()
-        .map(|(offset, len, line, id)| {
+        .map(|(offset, len, line, error)| {
+            // Named by its place until its id is read.
             let at = format!("{name}:{line}");
-            match id {
-                Ok((id, text)) => Ok(Source::record(
-                    if id.is_empty() { at } else { id },
+            match error {
+                None => Ok(Source::record(
+                    at,
                     &input,
                     Record {
                         store: Arc::clone(&store),
                         offset,
                         len,
-                        text,
+                        text: None,
                         line,
                     },
                 )),
-                Err(message) => Err(FileError::new(at, Operation::Decode, message)),
+                Some(message) => Err(FileError::new(at, Operation::Decode, message)),
             }
         })
         .collect())
-}
-
-/// Bytes of lines parsed together by [`Batch::identify_into`]: enough to
-/// share among the worker threads, few enough to hold.
-const SCAN_BATCH_BYTES: usize = 8 << 20;
-
-/// Lines read by the scan and not yet parsed.
-#[derive(Default)]
-struct Batch {
-    /// The lines' bytes, one after another.
-    bytes: Vec<u8>,
-    /// Each line's offset in the input, number, and where its body (without
-    /// the line break) is in `bytes`.
-    lines: Vec<(u64, u64, Range<usize>)>,
-}
-
-impl Batch {
-    /// Parses the lines (on the worker threads), adds them to `found` in
-    /// order, and empties the batch.
-    fn identify_into(
-        &mut self,
-        found: &mut Vec<(u64, usize, u64, Result<Identified, String>)>,
-        fields: &Fields,
-    ) {
-        use rayon::prelude::*;
-        let identified: Vec<_> = self
-            .lines
-            .par_iter()
-            .with_min_len(64)
-            .map(|(offset, number, body)| {
-                let body = &self.bytes[body.clone()];
-                (*offset, body.len(), *number, identify(body, fields))
-            })
-            .collect();
-        found.extend(identified);
-        self.bytes.clear();
-        self.lines.clear();
-    }
 }
 
 /// Reads one line, its line break included, and appends it to `line` when it has at
@@ -608,7 +587,11 @@ mod tests {
         std::fs::write(&path, line).unwrap();
         let mut entries = scan(&path, "one", &fields()).unwrap();
         assert_eq!(entries.len(), 1);
-        *entries.remove(0).unwrap().record.unwrap()
+        // Parsed, as by the first worker to read it.
+        let mut record = *entries.remove(0).unwrap().record.unwrap();
+        let line = record.read_line().unwrap();
+        record.identify(&line, &fields()).unwrap();
+        record
     }
 
     #[test]
@@ -719,20 +702,45 @@ mod tests {
         let zst = dir.path().join("c.jsonl.zst");
         std::fs::write(&zst, zstd::encode_all(lines.as_bytes(), 1).unwrap()).unwrap();
         for input in [plain, gz, zst] {
+            // Lines are found, named by their place, and parsed later.
             let entries = scan(&input, "c", &fields()).unwrap();
-            assert_eq!(entries.len(), 3);
-            let a = entries[0].as_ref().unwrap();
-            assert_eq!(a.name, "a");
-            let record = a.record.as_ref().unwrap();
-            let line = record.read_line().unwrap();
-            assert_eq!(record.text_of(&line, &fields()).unwrap(), "one");
-            assert_eq!(record.read_text(&fields()).unwrap().unwrap(), "one");
-            let b = entries[1].as_ref().unwrap();
-            assert_eq!(b.name, "c:3");
-            let line = b.record.as_ref().unwrap().read_line().unwrap();
+            let names: Vec<_> = entries.iter().map(|e| &e.as_ref().unwrap().name).collect();
+            assert_eq!(names, ["c:1", "c:3", "c:4"]);
+            let mut a = entries[0]
+                .as_ref()
+                .unwrap()
+                .record
+                .as_deref()
+                .unwrap()
+                .clone();
+            // Read whole before it is parsed, by its text field after.
+            assert_eq!(a.read_text(&fields()).unwrap().unwrap(), "one");
+            let line = a.read_line().unwrap();
+            assert!(!a.identified());
+            assert_eq!(a.identify(&line, &fields()).unwrap(), "a");
+            assert!(a.identified());
+            assert_eq!(a.text_of(&line, &fields()).unwrap(), "one");
+            assert_eq!(a.read_text(&fields()).unwrap().unwrap(), "one");
+            let mut b = entries[1]
+                .as_ref()
+                .unwrap()
+                .record
+                .as_deref()
+                .unwrap()
+                .clone();
+            let line = b.read_line().unwrap();
             assert_eq!(line, br#"{"text":"two"}"#);
-            let err = entries[2].as_ref().unwrap_err();
-            assert_eq!(err.path, "c:4");
+            assert_eq!(b.identify(&line, &fields()).unwrap(), "");
+            let mut c = entries[2]
+                .as_ref()
+                .unwrap()
+                .record
+                .as_deref()
+                .unwrap()
+                .clone();
+            let line = c.read_line().unwrap();
+            let err = c.identify(&line, &fields()).unwrap_err();
+            assert!(err.contains("not a JSON object"), "{err}");
         }
     }
 

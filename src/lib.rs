@@ -468,9 +468,7 @@ pub fn run_with_progress(
     // millions of document records, takes seconds at the largest sizes.
     let mut freeing = Vec::new();
 
-    // JSONL lines are parsed on the workers.
-    let entries =
-        pool.install(|| walk::walk(&config.inputs, &config.extensions, &config.fields))?;
+    let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)?;
     let total = entries.len();
     let mut errors = Vec::new();
     // In a run of one pass, each entry is read when its batch comes round
@@ -1005,14 +1003,15 @@ fn check_parameters(config: &Config) -> Result<(), Fatal> {
 
 /// First pass, one document: read, segment, strip, fingerprint.
 fn analyze(
-    source: Source,
+    mut source: Source,
     stripper: &Stripper,
     names: &RuleNames,
     config: &Config,
     spool: Option<&Spool>,
     with_line: bool,
 ) -> Result<Analyzed, FileError> {
-    let (text, line) = read_document(&source, config, with_line)?;
+    let read = identify(&mut source, config)?;
+    let (text, line) = read_document(&source, config, with_line, read)?;
     if u32::try_from(text.text.len()).is_err() {
         return Err(FileError::new(
             source.name.clone(),
@@ -1302,12 +1301,48 @@ fn writes_lines(config: &Config) -> bool {
         && config.output_format == OutputFormat::Jsonl
 }
 
+/// Parses the line of a JSONL record the first time its document is read,
+/// on the worker that reads it: the document takes its id as its name
+/// (see [`jsonl`]). Gives the line, read for it; `None` for a file, or a
+/// record parsed before.
+fn identify(source: &mut Source, config: &Config) -> Result<Option<Vec<u8>>, FileError> {
+    let Some(record) = source.record.as_deref().filter(|r| !r.identified()) else {
+        return Ok(None);
+    };
+    let line = record
+        .read_line()
+        .map_err(|e| record_error(source, record, &e))?;
+    let Some(record) = source.record.as_deref_mut() else {
+        return Ok(None);
+    };
+    match record.identify(&line, &config.fields) {
+        Ok(id) if id.is_empty() => {}
+        Ok(id) => source.name = id,
+        Err(message) => {
+            return Err(FileError::new(
+                source.name.clone(),
+                Operation::Decode,
+                message,
+            ));
+        }
+    }
+    Ok(Some(line))
+}
+
+/// A failed read of the line of `record`, the record of `source`.
+fn record_error(source: &Source, record: &jsonl::Record, e: &std::io::Error) -> FileError {
+    let at = format!("line {} of {}", record.line, display_path(&source.path()));
+    FileError::new(source.name.clone(), Operation::Read, format!("{e} ({at})"))
+}
+
 /// Reads one document: a file, or the text of a JSONL record, with its
-/// line when `with_line` (for a JSONL output).
+/// line when `with_line` (for a JSONL output). `read` is the record's line
+/// when [`identify`] has just read it.
 fn read_document(
     source: &Source,
     config: &Config,
     with_line: bool,
+    read: Option<Vec<u8>>,
 ) -> Result<(read::Text, Option<Vec<u8>>), FileError> {
     let Some(record) = &source.record else {
         return Ok((
@@ -1315,15 +1350,17 @@ fn read_document(
             None,
         ));
     };
-    let read_error = |e: std::io::Error| {
-        let at = format!("line {} of {}", record.line, display_path(&source.path()));
-        FileError::new(source.name.clone(), Operation::Read, format!("{e} ({at})"))
-    };
-    let (text, line) = if with_line {
-        let line = record.read_line().map_err(read_error)?;
-        (record.text_of(&line, &config.fields), Some(line))
-    } else {
-        (record.read_text(&config.fields).map_err(read_error)?, None)
+    let read_error = |e: std::io::Error| record_error(source, record, &e);
+    let (text, line) = match read {
+        Some(line) => (
+            record.text_of(&line, &config.fields),
+            with_line.then_some(line),
+        ),
+        None if with_line => {
+            let line = record.read_line().map_err(read_error)?;
+            (record.text_of(&line, &config.fields), Some(line))
+        }
+        None => (record.read_text(&config.fields).map_err(read_error)?, None),
     };
     let text = read::Text {
         text: text.map_err(|m| FileError::new(source.name.clone(), Operation::Decode, m))?,
@@ -1341,7 +1378,7 @@ fn read_again(
     config: &Config,
     with_line: bool,
 ) -> Result<(String, Option<Vec<u8>>), FileError> {
-    let (text, line) = read_document(&doc.source, config, with_line)?;
+    let (text, line) = read_document(&doc.source, config, with_line, None)?;
     if xxh3_64(text.text.as_bytes()) != doc.checksum {
         return Err(FileError::new(
             doc.source.name.clone(),
