@@ -28,9 +28,9 @@
 //! ([`Record::identify`]); the second pass reads it again from there: the
 //! text field alone, or the whole line when the output is JSONL and needs
 //! every other byte of it. Only the text's string is decoded again, never
-//! the whole line. A plain file is read in place; compressed input and standard input are decompressed once
-//! into an unnamed temporary file (in `TMPDIR`), which holds the lines until
-//! the run ends.
+//! the whole line. A plain file is read in place; compressed input and
+//! standard input are decompressed once into an unnamed temporary file (in
+//! `TMPDIR`), which holds the lines until the run ends.
 //!
 //! # Output
 //!
@@ -335,11 +335,10 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
         .collect())
 }
 
-/// Reads one line, its line break included, and appends it to `line` when it has at
+/// Reads one line, its line break included, into `line` when it has at
 /// most `max` bytes; a longer one is consumed without being kept. Gives the
 /// bytes consumed and whether the line was kept.
 fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, max: u64) -> io::Result<(u64, bool)> {
-    let kept_before = line.len();
     let mut read = 0u64;
     loop {
         let buf = match reader.fill_buf() {
@@ -363,9 +362,8 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, max: u64) -> io::Res
             break;
         }
     }
-    let kept = (line.len() - kept_before) as u64;
-    let body = read - u64::from(kept > 0 && line.ends_with(b"\n"));
-    Ok((read, read == kept && body <= max))
+    let body = read - u64::from(line.ends_with(b"\n"));
+    Ok((read, read == line.len() as u64 && body <= max))
 }
 
 fn temp(input: &Path) -> Result<File, Fatal> {

@@ -572,11 +572,12 @@ fn member(out: &mut dyn Write, name: &str) -> io::Result<()> {
     write!(out, ",\n  \"{name}\": ")
 }
 
-/// Entries of an array serialised by one worker at a time.
-const ENTRIES_A_PART: usize = 2048;
+/// Entries of an array that one worker serialises together.
+const ENTRIES_A_PART: usize = 1024;
 
-/// Entries serialised before they are written.
-const ENTRIES_A_ROUND: usize = 64 * ENTRIES_A_PART;
+/// Entries serialised before they are written: about 8 MB of duplicate
+/// groups, held at once.
+const ENTRIES_A_ROUND: usize = 16 * ENTRIES_A_PART;
 
 /// An [`array`] of `items`, each as compact JSON. At 1 GB the duplicate
 /// groups alone make 80 MB of it: written from a worker of a rayon pool (as
