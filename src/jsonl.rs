@@ -704,13 +704,11 @@ mod tests {
             let entries = scan(&input, "c", &fields()).unwrap();
             let names: Vec<_> = entries.iter().map(|e| &e.as_ref().unwrap().name).collect();
             assert_eq!(names, ["c:1", "c:3", "c:4"]);
-            let mut a = entries[0]
-                .as_ref()
-                .unwrap()
-                .record
-                .as_deref()
-                .unwrap()
-                .clone();
+            let record = |i: usize| -> Record {
+                let source = entries[i].as_ref().unwrap();
+                source.record.as_deref().unwrap().clone()
+            };
+            let mut a = record(0);
             // Read whole before it is parsed, by its text field after.
             assert_eq!(a.read_text(&fields()).unwrap().unwrap(), "one");
             let line = a.read_line().unwrap();
@@ -719,23 +717,11 @@ mod tests {
             assert!(a.identified());
             assert_eq!(a.text_of(&line, &fields()).unwrap(), "one");
             assert_eq!(a.read_text(&fields()).unwrap().unwrap(), "one");
-            let mut b = entries[1]
-                .as_ref()
-                .unwrap()
-                .record
-                .as_deref()
-                .unwrap()
-                .clone();
+            let mut b = record(1);
             let line = b.read_line().unwrap();
             assert_eq!(line, br#"{"text":"two"}"#);
             assert_eq!(b.identify(&line, &fields()).unwrap(), "");
-            let mut c = entries[2]
-                .as_ref()
-                .unwrap()
-                .record
-                .as_deref()
-                .unwrap()
-                .clone();
+            let mut c = record(2);
             let line = c.read_line().unwrap();
             let err = c.identify(&line, &fields()).unwrap_err();
             assert!(err.contains("not a JSON object"), "{err}");

@@ -21,15 +21,34 @@ fn zero_bytes(word: u64) -> u64 {
 
 /// The high bit of each byte of `word` that needs an escape; the lowest
 /// mark is exact (see [`zero_bytes`]).
-pub(super) fn to_escape(word: u64) -> u64 {
+fn to_escape(word: u64) -> u64 {
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
     control
         | zero_bytes(word ^ (ONES * u64::from(b'"')))
         | zero_bytes(word ^ (ONES * u64::from(b'\\')))
 }
 
-pub(super) fn needs_escape(byte: u8) -> bool {
+fn needs_escape(byte: u8) -> bool {
     byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+/// Where the first byte from `at` on that needs an escape is in `bytes`;
+/// `bytes.len()` when none does. Eight bytes are tested at a time.
+pub(super) fn next_to_escape(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let marks = to_escape(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        if marks != 0 {
+            return at + (marks.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    match bytes[at.min(bytes.len())..]
+        .iter()
+        .position(|&b| needs_escape(b))
+    {
+        Some(found) => at + found,
+        None => bytes.len(),
+    }
 }
 
 /// Appends `text` to `out` as a JSON string, quotes included.
@@ -37,31 +56,15 @@ pub fn write_str(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    // `bytes[start..at]` needs no escape and is not written yet.
-    let (mut start, mut at) = (0, 0);
-    while at < bytes.len() {
-        match bytes.get(at..at + 8) {
-            Some(chunk) => {
-                let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-                let marks = to_escape(word);
-                if marks == 0 {
-                    at += 8;
-                    continue;
-                }
-                at += (marks.trailing_zeros() / 8) as usize;
-            }
-            None if !needs_escape(bytes[at]) => {
-                at += 1;
-                continue;
-            }
-            None => {}
-        }
+    // Runs without an escape are copied whole.
+    let mut start = 0;
+    loop {
+        let at = next_to_escape(bytes, start);
         out.extend_from_slice(&bytes[start..at]);
-        push_escape(out, bytes[at]);
-        at += 1;
-        start = at;
+        let Some(&byte) = bytes.get(at) else { break };
+        push_escape(out, byte);
+        start = at + 1;
     }
-    out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 

@@ -10,7 +10,7 @@
 //! which decodes it or says what is wrong with it; where it gives a
 //! string, it is serde_json's (a test holds it to it).
 
-use super::escape::{needs_escape, to_escape};
+use super::escape::next_to_escape;
 
 /// The string that `raw`, a JSON string with its quotes, stands for; `None`
 /// when `raw` is not a well-formed JSON string, or holds an escape this
@@ -18,34 +18,18 @@ use super::escape::{needs_escape, to_escape};
 pub fn read_str(raw: &[u8]) -> Option<String> {
     let inner = raw.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
     let mut out = Vec::with_capacity(inner.len());
-    // `inner[start..at]` has no escape and is not copied yet.
-    let (mut start, mut at) = (0, 0);
-    while at < inner.len() {
-        match inner.get(at..at + 8) {
-            Some(chunk) => {
-                let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-                let marks = to_escape(word);
-                if marks == 0 {
-                    at += 8;
-                    continue;
-                }
-                at += (marks.trailing_zeros() / 8) as usize;
-            }
-            None if !needs_escape(inner[at]) => {
-                at += 1;
-                continue;
-            }
-            None => {}
-        }
-        // A quote or a control character may not stand in a string.
-        if inner[at] != b'\\' {
-            return None;
-        }
+    // Runs without a backslash are copied whole.
+    let mut start = 0;
+    loop {
+        let at = next_to_escape(inner, start);
         out.extend_from_slice(&inner[start..at]);
-        at += unescape(&inner[at..], &mut out)?;
-        start = at;
+        match inner.get(at) {
+            None => break,
+            Some(b'\\') => start = at + unescape(&inner[at..], &mut out)?,
+            // A quote or a control character may not stand in a string.
+            Some(_) => return None,
+        }
     }
-    out.extend_from_slice(&inner[start..]);
     String::from_utf8(out).ok()
 }
 
