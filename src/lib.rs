@@ -1312,19 +1312,20 @@ fn identify(source: &mut Source, config: &Config) -> Result<Option<Vec<u8>>, Fil
     let line = record
         .read_line()
         .map_err(|e| record_error(source, record, &e))?;
-    let Some(record) = source.record.as_deref_mut() else {
-        return Ok(None);
-    };
-    match record.identify(&line, &config.fields) {
-        Ok(id) if id.is_empty() => {}
-        Ok(id) => source.name = id,
-        Err(message) => {
+    let parsed = source
+        .record
+        .as_deref_mut()
+        .map(|record| record.identify(&line, &config.fields));
+    match parsed {
+        Some(Ok(id)) if !id.is_empty() => source.name = id,
+        Some(Err(message)) => {
             return Err(FileError::new(
                 source.name.clone(),
                 Operation::Decode,
                 message,
             ));
         }
+        _ => {}
     }
     Ok(Some(line))
 }
