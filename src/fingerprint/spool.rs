@@ -125,23 +125,29 @@ pub struct Record {
 impl Record {
     /// Adds the next stored paragraph's shingles.
     pub fn add(&mut self, shingles: &Shingles) {
-        for h in &shingles.hashes {
-            self.hashes.extend_from_slice(&h.to_le_bytes());
-        }
-        let mut runs: Vec<(u32, u32)> = Vec::new();
-        for &start in &shingles.starts {
-            match runs.last_mut() {
-                Some((first, len)) if *first + *len == start => *len += 1,
-                _ => runs.push((start, 1)),
-            }
+        let at = self.hashes.len();
+        self.hashes.resize(at + shingles.hashes.len() * 8, 0);
+        for (bytes, h) in self.hashes[at..].chunks_exact_mut(8).zip(&shingles.hashes) {
+            bytes.copy_from_slice(&h.to_le_bytes());
         }
         // Paragraphs are shorter than 4 GiB, and so are their word counts.
         self.put(shingles.words as u32);
-        self.put(runs.len() as u32);
-        for (first, len) in runs {
+        // The runs: their count, filled in once they are counted, then a
+        // (first start, length) pair each.
+        let count_at = self.rest.len();
+        self.put(0);
+        let mut runs = 0u32;
+        let mut starts = shingles.starts.iter().copied().peekable();
+        while let Some(first) = starts.next() {
+            let mut len = 1;
+            while starts.next_if_eq(&(first + len)).is_some() {
+                len += 1;
+            }
             self.put(first);
             self.put(len);
+            runs += 1;
         }
+        self.rest[count_at..count_at + 4].copy_from_slice(&runs.to_le_bytes());
     }
 
     fn put(&mut self, n: u32) {
