@@ -112,10 +112,7 @@ fn lines(text: &str, from: usize) -> impl Iterator<Item = Span> + '_ {
             return None;
         }
         let start = pos;
-        let mut end = pos;
-        while end < bytes.len() && bytes[end] != b'\n' && bytes[end] != b'\r' {
-            end += 1;
-        }
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[pos..]).map_or(bytes.len(), |at| pos + at);
         pos = end;
         if pos < bytes.len() {
             pos += if bytes[pos] == b'\r' && bytes.get(pos + 1) == Some(&b'\n') {
@@ -209,5 +206,46 @@ mod tests {
     fn empty_and_blank_texts_have_no_paragraphs() {
         assert!(segment("", 0).is_empty());
         assert!(segment(" \n\r\n\t\u{a0}\n", 0).is_empty());
+    }
+
+    /// [`lines`] as it was first written, a byte at a time.
+    fn reference_lines(text: &str, from: usize) -> Vec<Span> {
+        let bytes = text.as_bytes();
+        let mut pos = from;
+        let mut out = Vec::new();
+        while pos < bytes.len() {
+            let start = pos;
+            let mut end = pos;
+            while end < bytes.len() && bytes[end] != b'\n' && bytes[end] != b'\r' {
+                end += 1;
+            }
+            pos = end;
+            if pos < bytes.len() {
+                pos += if bytes[pos] == b'\r' && bytes.get(pos + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+            }
+            out.push(Span { start, end });
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn lines_end_where_a_walk_of_each_byte_ends_them(
+            text in "[ab \r\n\u{a0}é]{0,60}",
+            from in 0usize..8,
+        ) {
+            // A start inside the text, on a character boundary.
+            let from = (0..=from.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            proptest::prop_assert_eq!(
+                lines(&text, from).collect::<Vec<_>>(),
+                reference_lines(&text, from)
+            );
+        }
     }
 }
