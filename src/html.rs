@@ -271,13 +271,13 @@ fn corpus_paragraph(corpus: Option<&corpus::Index>, number: u32) -> (String, usi
 /// `\u003c` means the same.
 fn script_json(json: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(json.len() + 16);
-    for &b in json {
-        if b == b'<' {
-            out.extend_from_slice(b"\\u003c");
-        } else {
-            out.push(b);
-        }
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'<', json) {
+        out.extend_from_slice(&json[from..at]);
+        out.extend_from_slice(b"\\u003c");
+        from = at + 1;
     }
+    out.extend_from_slice(&json[from..]);
     out
 }
 
