@@ -459,7 +459,12 @@ pub fn run_with_progress(
         _ => std::env::temp_dir(),
     };
     let shingle_file = match config.near_duplicates {
-        true => tempfile::tempfile_in(&spool_dir).ok().map(Spool::new),
+        // A file for each worker (see `Spool`).
+        true => (0..pool.current_num_threads().max(1))
+            .map(|_| tempfile::tempfile_in(&spool_dir))
+            .collect::<Result<Vec<_>, _>>()
+            .ok()
+            .map(Spool::in_files),
         false => None,
     };
     let shingle_spool = shingle_file.as_ref();
