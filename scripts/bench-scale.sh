@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # How `dedupe`'s throughput holds as the corpus grows: times a run on one
-# generated drop of 1 GB and a run on N such drops together (5 GB by
-# default), in interleaved pairs, and prints each run, the medians and how
+# generated drop (1 GB by default) and a run on N such drops together
+# (5 GB by default), in interleaved pairs, and prints each run, the medians and how
 # much lower the large run's throughput is than the small one's.
 #
-#   scripts/bench-scale.sh [--drops N] [--pairs N] [--threads N]
-#                          [--source DIR] [--out DIR] [-- DEDUPE ARGS...]
+#   scripts/bench-scale.sh [--drops N] [--size SIZE] [--pairs N]
+#                          [--threads N] [--source DIR] [--out DIR]
+#                          [-- DEDUPE ARGS...]
 #
 # --drops N    drops in the large run (default 5): examples/gen_corpus
-#              makes each, 1 GB, with seeds 1 to N; the small run is the
-#              first
+#              makes each with seeds 1 to N; the small run is the first
+# --size SIZE  a drop's size, K/M/G as powers of 1000 (default 1G)
 # --pairs N    pairs of runs, small then large (default 3)
 # --threads N  dedupe -j (default: the number of cores)
 # --source DIR articles the generator learns from (default: the BBC
@@ -28,6 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 drops=5
+size=1G
 pairs=3
 threads=$(nproc)
 source=
@@ -35,6 +37,7 @@ out=
 while [ $# -gt 0 ]; do
   case "$1" in
     --drops) drops=$2; shift 2 ;;
+    --size) size=$2; shift 2 ;;
     --pairs) pairs=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --source) source=$2; shift 2 ;;
@@ -52,9 +55,18 @@ if [ -z "$source" ]; then
 fi
 [ -d "$source" ] || { echo "bench-scale: no source directory $source" >&2; exit 2; }
 
+# The generator's units: K, M, G are powers of 1000, a trailing B optional.
+size=$(awk -v s="$size" 'BEGIN {
+  u = toupper(s); sub(/B$/, "", u)
+  scale = 1
+  if (u ~ /K$/) scale = 1e3; else if (u ~ /M$/) scale = 1e6; else if (u ~ /G$/) scale = 1e9
+  sub(/[KMG]$/, "", u)
+  if (u !~ /^[0-9]+(\.[0-9]+)?$/) exit 1
+  printf "%.0f", u * scale
+}') || { echo "bench-scale: not a size: $size (use 1G, 100M)" >&2; exit 2; }
+
 cargo build --release --locked --quiet --bin dedupe --examples
 bin=${CARGO_TARGET_DIR:-target}/release
-size=1000000000
 
 source_sum=$(cd "$source" && find . -type f -name '*.txt' -print0 | LC_ALL=C sort -z |
   xargs -0 cksum | cksum | cut -d' ' -f1)
