@@ -27,6 +27,7 @@
 # $CARGO_TARGET_DIR/bench) and made once; each takes a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 
 drops=5
 size=1G
@@ -55,36 +56,27 @@ if [ -z "$source" ]; then
 fi
 [ -d "$source" ] || { echo "bench-scale: no source directory $source" >&2; exit 2; }
 
-# The generator's units: K, M, G are powers of 1000, a trailing B optional.
-size=$(awk -v s="$size" 'BEGIN {
-  u = toupper(s); sub(/B$/, "", u)
-  scale = 1
-  if (u ~ /K$/) scale = 1e3; else if (u ~ /M$/) scale = 1e6; else if (u ~ /G$/) scale = 1e9
-  sub(/[KMG]$/, "", u)
-  if (u !~ /^[0-9]+(\.[0-9]+)?$/) exit 1
-  printf "%.0f", u * scale
-}') || { echo "bench-scale: not a size: $size (use 1G, 100M)" >&2; exit 2; }
+drop_bytes=$(size_bytes "$size") || { echo "bench-scale: not a size: $size (use 1G, 100M)" >&2; exit 2; }
 
 cargo build --release --locked --quiet --bin dedupe --examples
 bin=${CARGO_TARGET_DIR:-target}/release
 
-source_sum=$(cd "$source" && find . -type f -name '*.txt' -print0 | LC_ALL=C sort -z |
-  xargs -0 cksum | cksum | cut -d' ' -f1)
+source_sum=$(source_sum "$source")
 if [ -n "${BENCH_DIR:-}" ]; then
   cache=$BENCH_DIR
-elif [ -d /dev/shm ] && [ "$(df -P -B1 /dev/shm | awk 'NR == 2 { print $4 }')" -gt $((size * (drops + 1))) ]; then
+elif [ -d /dev/shm ] && [ "$(df -P -B1 /dev/shm | awk 'NR == 2 { print $4 }')" -gt $((drop_bytes * (drops + 1))) ]; then
   cache=/dev/shm/dedupe-bench
 else
   cache=${CARGO_TARGET_DIR:-target}/bench
 fi
-root=$cache/scale-$size-$(basename "$source")-$source_sum
+root=$cache/scale-$drop_bytes-$(basename "$source")-$source_sum
 mkdir -p "$root/drops"
 for ((s = 1; s <= drops; s++)); do
   drop=$root/drops/seed$s
   [ -f "$drop/generator.json" ] && continue
   echo "bench-scale: generating drop $s of $drops into $drop" >&2
   rm -rf "$drop.partial"
-  "$bin/examples/gen_corpus" --out "$drop.partial" --size "$size" --source "$source" --seed "$s" >&2
+  "$bin/examples/gen_corpus" --out "$drop.partial" --size "$drop_bytes" --source "$source" --seed "$s" >&2
   mv "$drop.partial" "$drop"
 done
 # The small run reads the first drop, the large one all of them: each a

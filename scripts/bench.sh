@@ -49,6 +49,7 @@
 # its output take about 10 GB of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 
 size=100M
 threads=$(nproc)
@@ -93,15 +94,7 @@ for n in "${thread_counts[@]}" "$runs"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "bench: not a positive number: $n" >&2; exit 2; }
 done
 [[ "$seed" =~ ^[0-9]+$ ]] || { echo "bench: not a seed: $seed" >&2; exit 2; }
-# The generator's units: K, M, G are powers of 1000, a trailing B optional.
-size_bytes=$(awk -v s="$size" 'BEGIN {
-  u = toupper(s); sub(/B$/, "", u)
-  scale = 1
-  if (u ~ /K$/) scale = 1e3; else if (u ~ /M$/) scale = 1e6; else if (u ~ /G$/) scale = 1e9
-  sub(/[KMG]$/, "", u)
-  if (u !~ /^[0-9]+(\.[0-9]+)?$/) exit 1
-  printf "%.0f", u * scale  # not %d: mawk caps it at 2^31-1
-}') || { echo "bench: not a size: $size (use 100M, 1G, 5G)" >&2; exit 2; }
+size_bytes=$(size_bytes "$size") || { echo "bench: not a size: $size (use 100M, 1G, 5G)" >&2; exit 2; }
 if [ -z "$source" ]; then
   if [ -d ../shared/eval/news/bbc ]; then source=../shared/eval/news/bbc; else source=fixtures/seeds; fi
 fi
@@ -123,8 +116,7 @@ room() {
 }
 # The key names the source by a checksum of its .txt files, so the same
 # articles give the same key from any checkout.
-source_sum=$(cd "$source" && find . -type f -name '*.txt' -print0 | LC_ALL=C sort -z |
-  xargs -0 cksum | cksum | cut -d' ' -f1)
+source_sum=$(source_sum "$source")
 key=corpus-$size_bytes-$(basename "$source")-$source_sum-seed$seed
 # /dev/shm needs room for the corpus, unless it is there already, and for
 # one output and its report.
