@@ -120,7 +120,11 @@ for ((p = 1; p <= pairs; p++)); do
         for (i = 1; i <= n; i++) wall = wall * 60 + part[i]
       }
       /Maximum resident set size/ { rss = $NF }
-      END { printf "%-5s %4d %12.0f %8.2f %8.2f %8.0f\n", which, pair, bytes, wall, bytes / wall / 1e6, rss / 1024 }
+      END {
+        # time -v counts hundredths of a second.
+        if (wall < 0.01) wall = 0.01
+        printf "%-5s %4d %12.0f %8.2f %8.2f %8.0f\n", which, pair, bytes, wall, bytes / wall / 1e6, rss / 1024
+      }
     ' "$run/time.txt" | tee -a "$runs/results.txt"
     rm -rf "$run"/clean.jsonl*
   done
