@@ -6,7 +6,7 @@
 #
 #   scripts/bench-scale.sh [--drops N] [--size SIZE] [--pairs N]
 #                          [--threads N] [--source DIR] [--out DIR]
-#                          [-- DEDUPE ARGS...]
+#                          [--drop-caches] [-- DEDUPE ARGS...]
 #
 # --drops N    drops in the large run (default 5): examples/gen_corpus
 #              makes each with seeds 1 to N; the small run is the first
@@ -19,6 +19,14 @@
 # --out DIR    where the outputs go (default: $CARGO_TARGET_DIR/bench-scale,
 #              on the disk: 5 GB of corpus, 4 GB of output and the 5.5 GB
 #              temporary file of shingles do not fit in memory together)
+# --drop-caches  before each run, write dirty pages out and empty the page
+#              cache (`sync; echo 3 > /proc/sys/vm/drop_caches`, as root;
+#              files on tmpfs, the drops among them, stay), so that every
+#              run starts with the same free memory rather than with
+#              whatever other files the machine last used held in the
+#              cache. A 5 GB run keeps its 5.5 GB of shingles in the page
+#              cache between the passes; when other files hold that memory,
+#              it reads them back from the disk (the disk_MB column)
 #
 # Each run is `dedupe DROPS --output-format jsonl -o OUT.jsonl -q`: the
 # cleaned corpus as one JSONL file, which a disk takes as fast as it takes
@@ -35,6 +43,7 @@ pairs=3
 threads=$(nproc)
 source=
 out=
+drop_caches=no
 while [ $# -gt 0 ]; do
   case "$1" in
     --drops) drops=$2; shift 2 ;;
@@ -43,6 +52,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --source) source=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
+    --drop-caches) drop_caches=yes; shift ;;
     --) shift; break ;;
     *) echo "bench-scale: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -56,6 +66,10 @@ if [ -z "$source" ]; then
 fi
 [ -d "$source" ] || { echo "bench-scale: no source directory $source" >&2; exit 2; }
 
+if [ "$drop_caches" = yes ] && ! [ -w /proc/sys/vm/drop_caches ]; then
+  echo "bench-scale: --drop-caches needs to write /proc/sys/vm/drop_caches (run as root)" >&2
+  exit 2
+fi
 drop_bytes=$(size_bytes "$size") || { echo "bench-scale: not a size: $size (use 1G, 100M)" >&2; exit 2; }
 
 cargo build --release --locked --quiet --bin dedupe --examples
@@ -104,14 +118,20 @@ runs=$(mktemp -d "$out/runs.XXXXXX")
 trap 'rm -rf "$runs"' EXIT
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
-echo "# dedupe at $commit, -j $threads; drops on $(stat -f -c %T "$root"), output on $(stat -f -c %T "$runs")"
-printf '%-5s %4s %12s %8s %8s %8s\n' run pair bytes wall_s MB/s rss_MB
+cache_note="page cache as found"
+[ "$drop_caches" = yes ] && cache_note="page cache emptied before each run"
+echo "# dedupe at $commit, -j $threads; drops on $(stat -f -c %T "$root"), output on $(stat -f -c %T "$runs"); $cache_note"
+printf '%-5s %4s %12s %8s %8s %8s %8s\n' run pair bytes wall_s MB/s rss_MB disk_MB
 for ((p = 1; p <= pairs; p++)); do
   for which in small large; do
     input=$small bytes=$small_bytes
     [ "$which" = large ] && input=$large bytes=$large_bytes
     run=$runs/$which-$p
     mkdir "$run"
+    if [ "$drop_caches" = yes ]; then
+      sync
+      echo 3 > /proc/sys/vm/drop_caches
+    fi
     /usr/bin/time -v -o "$run/time.txt" \
       "$bin/dedupe" "$input" --output-format jsonl -o "$run/clean.jsonl" -j "$threads" -q "$@"
     awk -v which="$which" -v pair="$p" -v bytes="$bytes" '
@@ -120,10 +140,12 @@ for ((p = 1; p <= pairs; p++)); do
         for (i = 1; i <= n; i++) wall = wall * 60 + part[i]
       }
       /Maximum resident set size/ { rss = $NF }
+      # Blocks of 512 bytes read from the disk.
+      /File system inputs/ { disk = $NF * 512 }
       END {
         # time -v counts hundredths of a second.
         if (wall < 0.01) wall = 0.01
-        printf "%-5s %4d %12.0f %8.2f %8.2f %8.0f\n", which, pair, bytes, wall, bytes / wall / 1e6, rss / 1024
+        printf "%-5s %4d %12.0f %8.2f %8.2f %8.0f %8.0f\n", which, pair, bytes, wall, bytes / wall / 1e6, rss / 1024, disk / 1e6
       }
     ' "$run/time.txt" | tee -a "$runs/results.txt"
     rm -rf "$run"/clean.jsonl*
@@ -136,12 +158,13 @@ awk '
       for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
     return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
   }
-  { tp[$1] = tp[$1] " " $5; if ($6 > rss[$1]) rss[$1] = $6; pair[$2, $1] = $5 }
+  { tp[$1] = tp[$1] " " $5; if ($6 > rss[$1]) rss[$1] = $6; if ($7 > disk[$1]) disk[$1] = $7; pair[$2, $1] = $5 }
   END {
     s = median(tp["small"]); l = median(tp["large"])
     printf "\nmedian throughput: small %.2f MB/s, large %.2f MB/s (peak %d and %d MB)\n", s, l, rss["small"], rss["large"]
     printf "the large run is %.1f%% lower by the medians; pair by pair:", (1 - l / s) * 100
     for (p = 1; (p, "small") in pair; p++) printf " %.1f%%", (1 - pair[p, "large"] / pair[p, "small"]) * 100
     print ""
+    printf "read from the disk: up to %d MB in a small run, %d MB in a large one\n", disk["small"], disk["large"]
   }
 ' "$runs/results.txt"
