@@ -207,8 +207,14 @@ pub fn anchors(shingles: &Shingles) -> Vec<u64> {
 
 /// The indices in `shingles` of its anchors, in text order, each once.
 pub fn anchor_positions(shingles: &Shingles) -> Vec<usize> {
-    let mut chosen: Vec<usize> = Vec::new();
-    let starts = &shingles.starts;
+    let (hashes, starts) = (&shingles.hashes, &shingles.starts);
+    // About two anchors a window, and the ends.
+    let mut chosen: Vec<usize> = Vec::with_capacity(starts.len() / 4 + 3);
+    let mut choose = |i: usize| {
+        if chosen.last() != Some(&i) {
+            chosen.push(i);
+        }
+    };
     let one_run = starts.windows(2).all(|w| w[1] == w[0] + 1);
     let mut run_start = 0;
     while run_start < starts.len() {
@@ -217,27 +223,37 @@ pub fn anchor_positions(shingles: &Shingles) -> Vec<usize> {
         while run_end < starts.len() && starts[run_end] == starts[run_end - 1] + 1 {
             run_end += 1;
         }
-        // The smallest shingle of each window, and in a paragraph of one
-        // run its first and last shingles.
+        // The smallest shingle of each window (the first of equals), and
+        // in a paragraph of one run its first and last shingles.
         if one_run {
-            chosen.push(run_start);
+            choose(run_start);
         }
         let window = WINDOW.min(run_end - run_start);
-        for first in run_start..=run_end - window {
-            let smallest = (first..first + window)
-                .min_by_key(|&i| shingles.hashes[i])
-                .unwrap_or(first);
-            if chosen.last() != Some(&smallest) {
-                chosen.push(smallest);
+        let smallest_from = |first: usize| {
+            (first..first + window)
+                .min_by_key(|&i| hashes[i])
+                .unwrap_or(first)
+        };
+        // As the window slides, the shingle that enters it is the smallest
+        // only when it is smaller than the smallest so far; the window is
+        // searched whole again only when its smallest leaves it.
+        let mut smallest = smallest_from(run_start);
+        choose(smallest);
+        for first in run_start + 1..=run_end - window {
+            let entering = first + window - 1;
+            if smallest < first {
+                smallest = smallest_from(first);
+            } else if hashes[entering] < hashes[smallest] {
+                smallest = entering;
             }
+            choose(smallest);
         }
         if one_run {
-            chosen.push(run_end - 1);
+            choose(run_end - 1);
         }
         run_start = run_end;
     }
-    chosen.sort_unstable();
-    chosen.dedup();
+    debug_assert!(chosen.is_sorted());
     chosen
 }
 
@@ -297,6 +313,79 @@ mod tests {
         for window in s.hashes.windows(WINDOW) {
             assert!(window.iter().any(|h| chosen.contains(h)));
         }
+    }
+
+    /// [`anchor_positions`] as first written: each window searched whole.
+    fn reference_anchor_positions(shingles: &Shingles) -> Vec<usize> {
+        let mut chosen: Vec<usize> = Vec::new();
+        let starts = &shingles.starts;
+        let one_run = starts.windows(2).all(|w| w[1] == w[0] + 1);
+        let mut run_start = 0;
+        while run_start < starts.len() {
+            let mut run_end = run_start + 1;
+            while run_end < starts.len() && starts[run_end] == starts[run_end - 1] + 1 {
+                run_end += 1;
+            }
+            if one_run {
+                chosen.push(run_start);
+            }
+            let window = WINDOW.min(run_end - run_start);
+            for first in run_start..=run_end - window {
+                let smallest = (first..first + window)
+                    .min_by_key(|&i| shingles.hashes[i])
+                    .unwrap_or(first);
+                if chosen.last() != Some(&smallest) {
+                    chosen.push(smallest);
+                }
+            }
+            if one_run {
+                chosen.push(run_end - 1);
+            }
+            run_start = run_end;
+        }
+        chosen.sort_unstable();
+        chosen.dedup();
+        chosen
+    }
+
+    #[test]
+    fn sliding_the_window_chooses_what_searching_each_window_chooses() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..4_000 {
+            // Runs of 1 to 60 shingles; hashes from a small range in some
+            // cases, so that equal hashes in one window are common.
+            let runs = 1 + next() % 4;
+            let range = if case % 2 == 0 { 8 } else { u64::MAX };
+            let mut s = Shingles {
+                width: 5,
+                ..Shingles::default()
+            };
+            let mut word = 0u32;
+            for _ in 0..runs {
+                let len = 1 + next() % 60;
+                for _ in 0..len {
+                    s.hashes.push(next() % range);
+                    s.starts.push(word);
+                    word += 1;
+                }
+                // A sentence end: the next run starts further on.
+                word += 5;
+            }
+            s.words = word as usize;
+            assert_eq!(
+                anchor_positions(&s),
+                reference_anchor_positions(&s),
+                "{s:?}"
+            );
+        }
+        let empty = Shingles::default();
+        assert_eq!(anchor_positions(&empty), reference_anchor_positions(&empty));
     }
 
     #[test]
