@@ -456,7 +456,13 @@ fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &m
     out.starts.clear();
     out.width = width;
     let Scratch { words, runs } = scratch;
-    words.clear();
+    // A word is a byte or more, and so is the gap after it: at most one
+    // word in two bytes, and one more at the end. The buffer only grows, so
+    // it is filled with zeros once, not a paragraph at a time.
+    let room = (normalized.len() / 2 + 1) * 8;
+    if words.len() < room {
+        words.resize(room, 0);
+    }
     runs.clear();
     runs.push(0);
     let bytes = normalized.as_bytes();
@@ -520,7 +526,8 @@ fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &m
             i += len;
         }
         let hash = xxh3_64_with_seed(&bytes[start..end], SEED);
-        words.extend_from_slice(&hash.to_le_bytes());
+        // Room was made for every word below.
+        words[count * 8..count * 8 + 8].copy_from_slice(&hash.to_le_bytes());
         count += 1;
         if sentence_end && count - runs[runs.len() - 1] >= width {
             runs.push(count);
@@ -540,12 +547,16 @@ fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &m
     out.hashes.reserve(total);
     out.starts.reserve(total);
     for pair in runs.windows(2) {
-        for first in pair[0]..(pair[1] + 1).saturating_sub(width) {
-            // The xxh3 of the shingle's word hashes, little-endian, in order.
-            let bytes = &words[first * 8..(first + width) * 8];
-            out.hashes.push(xxh3_64_with_seed(bytes, SEED));
-            out.starts.push(first as u32);
-        }
+        let firsts = pair[0]..(pair[1] + 1).saturating_sub(width);
+        // The xxh3 of the shingle's word hashes, little-endian, in order.
+        // Extended from ranges, whose length is known, rather than pushed
+        // one at a time: no check of the room left at each shingle.
+        out.hashes.extend(
+            firsts
+                .clone()
+                .map(|first| xxh3_64_with_seed(&words[first * 8..(first + width) * 8], SEED)),
+        );
+        out.starts.extend(firsts.map(|first| first as u32));
     }
 }
 
