@@ -524,8 +524,25 @@ pub const EXCERPT_CHARS: usize = 80;
 /// The first [`EXCERPT_CHARS`] characters of `text`, on one line, with `…`
 /// when cut.
 pub fn excerpt(text: &str) -> String {
-    // Made for every removed paragraph: one walk over its start, into a
-    // string made large enough at once.
+    // Made for every removed paragraph. Most start with ASCII, a byte a
+    // character, where the white space is ASCII's own: the bytes are copied
+    // with no decoding.
+    let bytes = text.as_bytes();
+    if bytes[..bytes.len().min(EXCERPT_CHARS + 1)].is_ascii() {
+        let cut = bytes.len() > EXCERPT_CHARS;
+        let head = &bytes[..bytes.len().min(EXCERPT_CHARS - usize::from(cut))];
+        let mut out = Vec::with_capacity(head.len() + '…'.len_utf8());
+        out.extend(head.iter().map(|&b| match b {
+            b'\t'..=b'\r' | b' ' => b' ',
+            b => b,
+        }));
+        if cut {
+            out.extend_from_slice("…".as_bytes());
+        }
+        return String::from_utf8(out).expect("ASCII and an ellipsis are UTF-8");
+    }
+    // Otherwise one walk over its start, into a string made large enough
+    // at once.
     let (head, cut) = match text.char_indices().nth(EXCERPT_CHARS) {
         Some((end, _)) => (&text[..end], true),
         None => (text, false),
@@ -969,7 +986,10 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn excerpts_are_the_first_characters_with_white_space_as_spaces(
-            text in "(?s)[a é\n\t\u{b}\u{2003}中🙂]{0,100}"
+            // Some all ASCII (with every ASCII white space, and control
+            // characters that are not), some with a character of more
+            // bytes anywhere.
+            text in "(?s)[a é\n\t\u{b}\u{2003}中🙂]{0,100}|[a .\t\n\u{b}\u{c}\r\u{1c}\u{1f}\u{7f}]{0,100}|[a \t]{0,100}[é\u{2003}][a ]{0,20}"
         ) {
             let chars: Vec<char> = text.chars().collect();
             let mut expected: String = chars
