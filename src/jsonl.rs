@@ -53,7 +53,6 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, Write};
 use std::ops::Range;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -149,9 +148,7 @@ pub struct Record {
 impl Record {
     /// The line's bytes, without its line break.
     pub fn read_line(&self) -> io::Result<Vec<u8>> {
-        let mut line = vec![0; self.len];
-        self.store.file.read_exact_at(&mut line, self.offset)?;
-        Ok(line)
+        crate::read::bytes_at(&self.store.file, self.len, self.offset)
     }
 
     /// Parses `line`, this record's line as [`Record::read_line`] gave it,
@@ -182,10 +179,11 @@ impl Record {
         let Some(text) = &self.text else {
             return Ok(self.text_of(&self.read_line()?, fields));
         };
-        let mut raw = vec![0; text.len()];
-        self.store
-            .file
-            .read_exact_at(&mut raw, self.offset + text.start as u64)?;
+        let raw = crate::read::bytes_at(
+            &self.store.file,
+            text.len(),
+            self.offset + text.start as u64,
+        )?;
         Ok(decode_text(&raw, fields))
     }
 

@@ -97,6 +97,58 @@ pub fn read(name: &str, path: &Path, max_bytes: u64) -> Result<Text, FileError> 
     decode(bytes).map_err(|msg| FileError::new(name, Operation::Decode, msg))
 }
 
+/// `len` bytes of `file` from `offset`, in a vector made for them: the
+/// lines of a JSONL input and the records of the shingle file, read again
+/// by several threads at once. Unlike `read_exact_at` into a vector of
+/// zeros, nothing is written twice: the bytes go into the vector's unused
+/// room, gigabytes in a large run.
+#[cfg(unix)]
+pub fn bytes_at(file: &File, len: usize, offset: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind};
+    use std::os::fd::AsRawFd;
+    let mut bytes = Vec::with_capacity(len);
+    while bytes.len() < len {
+        let done = bytes.len();
+        let at = libc::off_t::try_from(offset + done as u64)
+            .map_err(|_| Error::new(ErrorKind::InvalidInput, "offset past the largest file"))?;
+        let room = &mut bytes.spare_capacity_mut()[..len - done];
+        // SAFETY: `pread` writes at most `room.len()` bytes, into `room`,
+        // which is the vector's own unused capacity; the descriptor is
+        // `file`'s, open for the whole call.
+        let read =
+            unsafe { libc::pread(file.as_raw_fd(), room.as_mut_ptr().cast(), room.len(), at) };
+        match read {
+            0 => {
+                return Err(Error::new(
+                    ErrorKind::UnexpectedEof,
+                    "the file ended early (changed while dedupe was running?)",
+                ));
+            }
+            n if n < 0 => {
+                let e = Error::last_os_error();
+                if e.kind() != ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+            // SAFETY: the kernel wrote these `n` bytes (at most the room
+            // asked for), right after the vector's initialised ones.
+            n => unsafe { bytes.set_len(done + n as usize) },
+        }
+    }
+    Ok(bytes)
+}
+
+/// [`bytes_at`] where files are read through a position of their own.
+#[cfg(not(unix))]
+pub fn bytes_at(file: &File, len: usize, offset: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Seek, SeekFrom};
+    let mut bytes = vec![0; len];
+    let mut file = file;
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Opens `path` for reading without waiting for a writer, should it be a
 /// named pipe, and without making a terminal the controlling one.
 fn open_without_waiting(path: &Path) -> std::io::Result<File> {
@@ -257,6 +309,22 @@ pub fn encoding_name(encoding: &'static Encoding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_at_reads_what_read_exact_at_reads_and_no_further() {
+        use std::io::{ErrorKind, Write};
+        let content: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&content).unwrap();
+        for (len, offset) in [(0, 0), (1, 0), (10, 5), (65_536, 1), (70_000, 0), (3, 69_997)] {
+            let bytes = bytes_at(&file, len, offset).unwrap();
+            assert_eq!(bytes, &content[offset as usize..offset as usize + len]);
+        }
+        for (len, offset) in [(2, 69_999), (70_001, 0), (1, 80_000)] {
+            let err = bytes_at(&file, len, offset).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{len} at {offset}");
+        }
+    }
 
     #[test]
     fn utf8_is_taken_as_is() {

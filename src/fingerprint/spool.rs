@@ -102,9 +102,7 @@ impl Spool {
 
     /// The record at `place`.
     pub fn record(&self, place: Place) -> io::Result<Vec<u8>> {
-        let mut bytes = vec![0; place.len as usize];
-        self.part(place)?.read_at(&mut bytes, place.offset)?;
-        Ok(bytes)
+        self.part(place)?.read_at(place.len as usize, place.offset)
     }
 
     /// The `count` shingle hashes that start `skip` hashes into the record
@@ -115,9 +113,9 @@ impl Spool {
         if start + len > place.len as usize {
             return Err(io::Error::other("past the end of the document's record"));
         }
-        let mut bytes = vec![0; len];
-        self.part(place)?
-            .read_at(&mut bytes, place.offset + start as u64)?;
+        let bytes = self
+            .part(place)?
+            .read_at(len, place.offset + start as u64)?;
         Ok(bytes.chunks_exact(8).map(le_u64).collect())
     }
 
@@ -135,8 +133,8 @@ impl Part {
     }
 
     #[cfg(unix)]
-    fn read_at(&self, into: &mut [u8], offset: u64) -> io::Result<()> {
-        std::os::unix::fs::FileExt::read_exact_at(&self.file, into, offset)
+    fn read_at(&self, len: usize, offset: u64) -> io::Result<Vec<u8>> {
+        crate::read::bytes_at(&self.file, len, offset)
     }
 
     #[cfg(not(unix))]
@@ -149,12 +147,9 @@ impl Part {
     }
 
     #[cfg(not(unix))]
-    fn read_at(&self, into: &mut [u8], offset: u64) -> io::Result<()> {
-        use std::io::{Read, Seek, SeekFrom};
+    fn read_at(&self, len: usize, offset: u64) -> io::Result<Vec<u8>> {
         let _one = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let mut file = &self.file;
-        file.seek(SeekFrom::Start(offset))?;
-        file.read_exact(into)
+        crate::read::bytes_at(&self.file, len, offset)
     }
 }
 
