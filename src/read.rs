@@ -316,7 +316,14 @@ mod tests {
         let content: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
         let mut file = tempfile::tempfile().unwrap();
         file.write_all(&content).unwrap();
-        for (len, offset) in [(0, 0), (1, 0), (10, 5), (65_536, 1), (70_000, 0), (3, 69_997)] {
+        for (len, offset) in [
+            (0, 0),
+            (1, 0),
+            (10, 5),
+            (65_536, 1),
+            (70_000, 0),
+            (3, 69_997),
+        ] {
             let bytes = bytes_at(&file, len, offset).unwrap();
             assert_eq!(bytes, &content[offset as usize..offset as usize + len]);
         }
