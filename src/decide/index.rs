@@ -315,33 +315,32 @@ mod tests {
         }
     }
 
-    /// [`anchor_positions`] as first written: each window searched whole.
+    /// A xorshift generator: numbers for the tests, the same on every run.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    /// [`anchor_positions`] by its definition: the runs of consecutive
+    /// shingles, the smallest of each window of each run (the first of
+    /// equals), and in a paragraph of one run its ends.
     fn reference_anchor_positions(shingles: &Shingles) -> Vec<usize> {
-        let mut chosen: Vec<usize> = Vec::new();
-        let starts = &shingles.starts;
-        let one_run = starts.windows(2).all(|w| w[1] == w[0] + 1);
-        let mut run_start = 0;
-        while run_start < starts.len() {
-            let mut run_end = run_start + 1;
-            while run_end < starts.len() && starts[run_end] == starts[run_end - 1] + 1 {
-                run_end += 1;
+        let positions: Vec<usize> = (0..shingles.len()).collect();
+        let runs: Vec<&[usize]> = positions
+            .chunk_by(|&a, &b| shingles.starts[b] == shingles.starts[a] + 1)
+            .collect();
+        let mut chosen = Vec::new();
+        for run in &runs {
+            if runs.len() == 1 {
+                chosen.extend([run[0], run[run.len() - 1]]);
             }
-            if one_run {
-                chosen.push(run_start);
+            for window in run.windows(WINDOW.min(run.len())) {
+                chosen.extend(window.iter().min_by_key(|&&i| shingles.hashes[i]));
             }
-            let window = WINDOW.min(run_end - run_start);
-            for first in run_start..=run_end - window {
-                let smallest = (first..first + window)
-                    .min_by_key(|&i| shingles.hashes[i])
-                    .unwrap_or(first);
-                if chosen.last() != Some(&smallest) {
-                    chosen.push(smallest);
-                }
-            }
-            if one_run {
-                chosen.push(run_end - 1);
-            }
-            run_start = run_end;
         }
         chosen.sort_unstable();
         chosen.dedup();
@@ -350,13 +349,7 @@ mod tests {
 
     #[test]
     fn sliding_the_window_chooses_what_searching_each_window_chooses() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         for case in 0..4_000 {
             // Runs of 1 to 60 shingles; hashes from a small range in some
             // cases, so that equal hashes in one window are common.
@@ -405,13 +398,7 @@ mod tests {
         // run across buckets and wrap around the end, through many growths.
         let mut index = AnchorIndex::default();
         let mut model = std::collections::BTreeMap::new();
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for number in 0..60_000u32 {
             let r = next();
             let key = match r % 3 {
