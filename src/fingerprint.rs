@@ -456,13 +456,7 @@ fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &m
     out.starts.clear();
     out.width = width;
     let Scratch { words, runs } = scratch;
-    // A word is a byte or more, and so is the gap after it: at most one
-    // word in two bytes, and one more at the end. The buffer only grows, so
-    // it is filled with zeros once, not a paragraph at a time.
-    let room = (normalized.len() / 2 + 1) * 8;
-    if words.len() < room {
-        words.resize(room, 0);
-    }
+    words.clear();
     runs.clear();
     runs.push(0);
     let bytes = normalized.as_bytes();
@@ -526,8 +520,7 @@ fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &m
             i += len;
         }
         let hash = xxh3_64_with_seed(&bytes[start..end], SEED);
-        // Room was made for every word below.
-        words[count * 8..count * 8 + 8].copy_from_slice(&hash.to_le_bytes());
+        words.extend_from_slice(&hash.to_le_bytes());
         count += 1;
         if sentence_end && count - runs[runs.len() - 1] >= width {
             runs.push(count);
