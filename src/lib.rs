@@ -1006,6 +1006,21 @@ fn check_parameters(config: &Config) -> Result<(), Fatal> {
     Ok(())
 }
 
+// Buffers of [`analyze`], their room kept on each worker from one
+// document to the next (up to [`KEPT_ROOM`] bytes each).
+thread_local! {
+    /// A paragraph's normalised text.
+    static NORMALIZED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    /// A paragraph's shingles.
+    static SHINGLES: std::cell::RefCell<fingerprint::Shingles> = std::cell::RefCell::default();
+    /// A document's spool record.
+    static RECORD: std::cell::RefCell<spool::Record> = std::cell::RefCell::default();
+}
+
+/// Bytes of room a worker keeps in each buffer of [`analyze`] for the next
+/// document: the room a very long document took is let go.
+const KEPT_ROOM: usize = 1 << 20;
+
 /// First pass, one document: read, segment, strip, fingerprint.
 fn analyze(
     mut source: Source,
@@ -1026,15 +1041,31 @@ fn analyze(
     }
     let spans = segment::segment(&text.text, text.body_start);
     let paragraphs: Vec<&str> = spans.iter().map(|s| s.of(&text.text)).collect();
-    let normalized: Vec<String> = paragraphs
+    // The normalised paragraphs, one after another in one buffer: one
+    // allocation a document rather than one a paragraph.
+    let mut all = String::with_capacity(text.text.len());
+    let mut ends = Vec::with_capacity(paragraphs.len());
+    NORMALIZED.with_borrow_mut(|one| {
+        for p in &paragraphs {
+            fingerprint::normalize_into(p, one);
+            all.push_str(one);
+            ends.push(all.len());
+        }
+        if one.capacity() > KEPT_ROOM {
+            *one = String::new();
+        }
+    });
+    let normalized: Vec<&str> = ends
         .iter()
-        .map(|p| fingerprint::normalize(p))
+        .scan(0, |start, &end| {
+            Some(&all[std::mem::replace(start, end)..end])
+        })
         .collect();
     let stripped = stripper.strip_normalized(&paragraphs, &normalized);
     let repeated_block = stripper.signal(strip::REPEATED_BLOCK);
     let mut sketch = Sketch::default();
-    let mut shingles = fingerprint::Shingles::default();
-    let mut stored = spool::Record::default();
+    let mut shingles = SHINGLES.take();
+    let mut stored = RECORD.take();
     let mut records = Vec::with_capacity(paragraphs.len());
     for (((span, paragraph), normalized), rule) in
         spans.iter().zip(&paragraphs).zip(&normalized).zip(stripped)
@@ -1075,10 +1106,18 @@ fn analyze(
         // A record that cannot be written costs its document the time of
         // making its shingles again, nothing more.
         spooled: match spool {
-            Some(spool) if !stored.is_empty() => spool.append(&stored.finish()).ok(),
+            Some(spool) if !stored.is_empty() => spool.append(stored.finish()).ok(),
             _ => None,
         },
     };
+    // 8 bytes of hash and 4 of first word a shingle.
+    if shingles.hashes.capacity() * 12 <= KEPT_ROOM {
+        SHINGLES.set(shingles);
+    }
+    if stored.room() <= KEPT_ROOM {
+        stored.clear();
+        RECORD.set(stored);
+    }
     Ok(Analyzed {
         doc: analysis,
         signature: config.near_duplicates.then(|| sketch.finish()),

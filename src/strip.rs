@@ -419,17 +419,17 @@ impl Stripper {
 
     /// [`Stripper::strip`] given the normalised text of each paragraph as
     /// well (the pipeline normalises once, for stripping and fingerprints).
-    pub fn strip_normalized(
+    pub fn strip_normalized<S: AsRef<str>>(
         &self,
         paragraphs: &[&str],
-        normalized: &[String],
+        normalized: &[S],
     ) -> Vec<Option<&'static str>> {
         if !self.enabled {
             return vec![None; paragraphs.len()];
         }
         let matched: Vec<Option<&'static Rule>> = normalized
             .iter()
-            .map(|p| self.match_normalized(p))
+            .map(|p| self.match_normalized(p.as_ref()))
             .collect();
         let mut verdicts: Vec<Option<&'static str>> =
             matched.iter().map(|m| m.map(|r| r.name)).collect();
@@ -538,9 +538,9 @@ fn mark_tail_teasers(paragraphs: &[&str], prose: &[usize], verdicts: &mut [Optio
 /// article is inside it and stays; so does every line of a page with no
 /// article text at all (a directory, a list of places), which has no
 /// "outside".
-fn mark_short_line_runs(
+fn mark_short_line_runs<S: AsRef<str>>(
     paragraphs: &[&str],
-    normalized: &[String],
+    normalized: &[S],
     verdicts: &mut [Option<&'static str>],
 ) {
     let remaining: Vec<usize> = (0..paragraphs.len())
@@ -562,7 +562,7 @@ fn mark_short_line_runs(
     let article: Vec<usize> = remaining
         .iter()
         .copied()
-        .filter(|&i| prose::reads_like_article(&normalized[i]))
+        .filter(|&i| prose::reads_like_article(normalized[i].as_ref()))
         .collect();
     let (Some(&first), Some(&last)) = (article.first(), article.last()) else {
         return;

@@ -197,10 +197,23 @@ impl Record {
         self.hashes.is_empty() && self.rest.is_empty()
     }
 
-    /// The record's bytes.
-    pub fn finish(mut self) -> Vec<u8> {
-        self.hashes.append(&mut self.rest);
-        self.hashes
+    /// The record's bytes. No paragraph may be added after this, until
+    /// [`Record::clear`].
+    pub fn finish(&mut self) -> &[u8] {
+        self.hashes.extend_from_slice(&self.rest);
+        self.rest.clear();
+        &self.hashes
+    }
+
+    /// Bytes it has room for.
+    pub fn room(&self) -> usize {
+        self.hashes.capacity() + self.rest.capacity()
+    }
+
+    /// Empties the record for the next document, keeping its room.
+    pub fn clear(&mut self) {
+        self.hashes.clear();
+        self.rest.clear();
     }
 }
 
@@ -271,7 +284,7 @@ mod tests {
         made.iter().for_each(|s| record.add(s));
         // Another document's record first, so that offsets matter.
         let other = spool.append(&[7; 13]).expect("written");
-        let place = spool.append(&record.finish()).expect("written");
+        let place = spool.append(record.finish()).expect("written");
         assert_eq!(other.offset, 0);
         assert_eq!(place.offset, 13);
         let counts: Vec<usize> = made.iter().map(Shingles::len).collect();
@@ -328,7 +341,7 @@ mod tests {
         let made = shingled(PARAGRAPHS[0]);
         let mut record = Record::default();
         record.add(&made);
-        let bytes = record.finish();
+        let bytes = record.finish().to_vec();
         let counts = [made.len()];
         assert!(decode(&bytes[..bytes.len() - 1], &counts, 5).is_err());
         assert!(decode(&bytes, &[made.len() + 1], 5).is_err());
