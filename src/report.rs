@@ -509,9 +509,20 @@ pub struct DocumentMember {
 impl DocumentReport {
     /// The entry as one line of compact JSON, for a [`DocumentSpool`].
     pub fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec(self).expect("a document entry serialises")
+        // Room for the usual entry, so that the buffer is not grown and
+        // copied several times over as it is written.
+        let mut out = Vec::with_capacity(ENTRY_BYTES + REMOVAL_BYTES * self.removed.len());
+        serde_json::to_writer(&mut out, self).expect("a document entry serialises");
+        out
     }
 }
+
+/// Bytes of a document entry without its removals, about (its path and
+/// counts).
+const ENTRY_BYTES: usize = 160;
+/// Bytes of one removal in an entry, about (a span, the reason with the
+/// source's path and span, and an excerpt of up to 80 characters).
+const REMOVAL_BYTES: usize = 320;
 
 /// A share rounded to four decimals, as the report writes them.
 pub fn rounded(x: f64) -> f64 {
