@@ -36,6 +36,7 @@ use crate::config::Config;
 use crate::corpus;
 use crate::decide::{Location, Verdict};
 use crate::error::Fatal;
+use crate::jsonl;
 use crate::report::{self, Report};
 use crate::segment::Span;
 use crate::write::StagedFile;
@@ -96,7 +97,7 @@ pub struct Entry {
 }
 
 /// Why a paragraph was removed, as the page's data says it.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(tag = "k", rename_all = "kebab-case")]
 enum Why {
     Boilerplate {
@@ -131,10 +132,28 @@ enum Why {
 #[derive(Serialize)]
 struct Para<'a>(usize, usize, &'a str, Option<Why>);
 
-#[derive(Serialize)]
-struct DocData<'a> {
-    n: usize,
-    p: Vec<Para<'a>>,
+/// A document's data for the page, `{"n":index,"p":[paragraphs]}`,
+/// written as serde_json would write it, byte for byte, with the texts
+/// escaped eight bytes at a time ([`jsonl::write_str`]): serde_json
+/// looks up every byte of them, and the page holds up to
+/// [`TEXT_BUDGET`] of text.
+fn document_data(n: usize, paras: &[Para], text: &str) -> Vec<u8> {
+    // Room for the text and a few dozen bytes a paragraph.
+    let mut out = Vec::with_capacity(text.len() + 64 * paras.len() + 32);
+    // Writing to a vector cannot fail.
+    let _ = write!(out, "{{\"n\":{n},\"p\":[");
+    for (i, Para(start, end, text, why)) in paras.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let _ = write!(out, "[{start},{end},");
+        jsonl::write_str(&mut out, text);
+        out.push(b',');
+        serde_json::to_writer(&mut out, why).expect("a verdict serialises");
+        out.push(b']');
+    }
+    out.extend_from_slice(b"]}");
+    out
 }
 
 /// A row of the page's document index.
@@ -207,10 +226,7 @@ impl Entry {
         }
         tags.sort();
         tags.dedup();
-        let json = (want == Want::Text).then(|| {
-            let data = DocData { n: index, p: paras };
-            script_json(&serde_json::to_vec(&data).expect("document data serialises"))
-        });
+        let json = (want == Want::Text).then(|| script_json(document_data(index, &paras, text)));
         Entry {
             index,
             path: path.to_string(),
@@ -269,10 +285,13 @@ fn corpus_paragraph(corpus: Option<&corpus::Index>, number: u32) -> (String, usi
 
 /// JSON made safe inside `<script>`: `<` only occurs in strings, where
 /// `\u003c` means the same.
-fn script_json(json: &[u8]) -> Vec<u8> {
+fn script_json(json: Vec<u8>) -> Vec<u8> {
+    if memchr::memchr(b'<', &json).is_none() {
+        return json;
+    }
     let mut out = Vec::with_capacity(json.len() + 16);
     let mut from = 0;
-    for at in memchr::memchr_iter(b'<', json) {
+    for at in memchr::memchr_iter(b'<', &json) {
         out.extend_from_slice(&json[from..at]);
         out.extend_from_slice(b"\\u003c");
         from = at + 1;
@@ -406,7 +425,7 @@ impl Spool {
                 tags: &entry.tags,
             };
             self.rows.push(script_json(
-                &serde_json::to_vec(&row).expect("a row serialises"),
+                serde_json::to_vec(&row).expect("a row serialises"),
             ));
             self.shown.insert(entry.path.clone());
         } else {
@@ -497,6 +516,52 @@ mod tests {
         assert!(!json.contains('<'), "{json}");
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["p"][0][2], text);
+    }
+
+    /// A document's data as serde_json writes it.
+    #[derive(Serialize)]
+    struct DocData<'a> {
+        n: usize,
+        p: &'a [Para<'a>],
+    }
+
+    #[test]
+    fn document_data_is_what_serde_json_writes() {
+        let texts = [
+            "plain words",
+            "quotes \" and \\ back\tslash\nnew line \u{1} \u{1f} \u{7f} <b>",
+            "é – “curly” 日本語 🙂 and a long run of text with no escape at all, past eight bytes",
+            "",
+        ];
+        let whys = [
+            None,
+            Some(Why::Boilerplate {
+                rule: "share-buttons",
+            }),
+            Some(Why::NearDuplicate {
+                doc: 2,
+                para: 7,
+                sim: 0.8125,
+            }),
+            Some(Why::CorpusDuplicate {
+                path: "a \"b\".txt".to_string(),
+                para: 1,
+            }),
+        ];
+        for n in [0, 1, 12_345] {
+            let paras: Vec<Para> = texts
+                .iter()
+                .zip(whys.iter().cycle().skip(n % 3))
+                .enumerate()
+                .map(|(i, (t, why))| Para(i * 10, i * 10 + t.len(), t, why.clone()))
+                .collect();
+            let expected = serde_json::to_vec(&DocData { n, p: &paras }).unwrap();
+            assert_eq!(document_data(n, &paras, "some text"), expected);
+            assert_eq!(
+                document_data(n, &[], ""),
+                serde_json::to_vec(&DocData { n, p: &[] }).unwrap()
+            );
+        }
     }
 
     #[test]

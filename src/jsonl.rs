@@ -45,6 +45,8 @@
 mod escape;
 mod unescape;
 
+pub use escape::write_str;
+
 use crate::error::{Fatal, FileError, Operation, display_path};
 use crate::walk::{Entry, Source};
 use serde_json::value::RawValue;

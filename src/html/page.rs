@@ -40,9 +40,9 @@ pub(super) fn render(report: &Report, spool: &Spool, out: &mut dyn Write) -> io:
         .iter()
         .filter(|g| spool.shown.contains(&g.kept.path))
         .collect();
-    out.write_all(&script_json(&serde_json::to_vec(&groups)?))?;
+    out.write_all(&script_json(serde_json::to_vec(&groups)?))?;
     out.write_all(b"</script>\n<script type=\"application/json\" id=\"dd-document-groups\">")?;
-    out.write_all(&script_json(&serde_json::to_vec(&report.document_groups)?))?;
+    out.write_all(&script_json(serde_json::to_vec(&report.document_groups)?))?;
     out.write_all(b"</script>\n")?;
     if let Some(file) = &spool.file {
         let mut lines = BufReader::new(file.get_ref()).split(b'\n');
