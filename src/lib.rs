@@ -1138,8 +1138,9 @@ fn read_fresh(
     Ok(Prepared {
         text: analyzed.text,
         line: analyzed.line,
-        // Exact matching needs no shingles.
-        shingles: vec![Shingled::default(); analyzed.doc.paragraphs.len()],
+        // Exact matching needs no shingles: the decision takes a paragraph
+        // missing from them as one without any.
+        shingles: Vec::new(),
         fresh: Some(analyzed.doc),
     })
 }
@@ -1201,7 +1202,9 @@ fn prepare(
 ) -> Result<Prepared, FileError> {
     let (text, line) = read_again(doc, config, writes_lines(config))?;
     let dropped = doc_match.is_some() && config.drop_duplicate_documents;
-    let mut shingles = vec![Shingled::default(); doc.paragraphs.len()];
+    let mut shingles: Vec<Shingled> = std::iter::repeat_with(Shingled::default)
+        .take(doc.paragraphs.len())
+        .collect();
     if config.near_duplicates && !dropped {
         let mut stored = spooled_shingles(doc, config, spool).into_iter();
         for (p, out) in doc.paragraphs.iter().zip(shingles.iter_mut()) {
