@@ -142,12 +142,12 @@ fn document_data(n: usize, paras: &[Para], text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + 64 * paras.len() + 32);
     // Writing to a vector cannot fail.
     let _ = write!(out, "{{\"n\":{n},\"p\":[");
-    for (i, Para(start, end, text, why)) in paras.iter().enumerate() {
+    for (i, Para(start, end, own, why)) in paras.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         let _ = write!(out, "[{start},{end},");
-        jsonl::write_str(&mut out, text);
+        jsonl::write_str(&mut out, own);
         out.push(b',');
         serde_json::to_writer(&mut out, why).expect("a verdict serialises");
         out.push(b']');
