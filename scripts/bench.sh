@@ -9,7 +9,7 @@
 #   scripts/bench.sh [--size 100M|1G|5G] [--threads N[,N...]]
 #                    [--mode default|exact|floor|floor1|both|all]
 #                    [--input dir|jsonl] [--source DIR] [--seed S]
-#                    [--out DIR] [--keep] [--runs N]
+#                    [--out DIR] [--keep] [--runs N] [--prepare]
 #                    [-- DEDUPE ARGS...]
 #
 # --size SIZE    corpus size, K/M/G as powers of 1000 (default 100M)
@@ -38,6 +38,9 @@
 # --out DIR      where the outputs of the runs go (default: beside the corpus
 #                cache); removed at the end unless --keep
 # --keep         keep the outputs (cleaned corpora and reports)
+# --prepare      generate the corpus (and its JSONL form with --input
+#                jsonl) if it is not cached, print the input's path, and
+#                time nothing
 # --runs N       runs per mode and thread count (default 1)
 #
 # Generated corpora are cached in $BENCH_DIR (default /dev/shm/dedupe-bench
@@ -58,6 +61,7 @@ source=
 seed=1
 out=
 keep=0
+prepare=0
 runs=1
 input=dir
 while [ $# -gt 0 ]; do
@@ -69,6 +73,7 @@ while [ $# -gt 0 ]; do
     --seed) seed=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
+    --prepare) prepare=1; shift ;;
     --runs) runs=$2; shift 2 ;;
     --input) input=$2; shift 2 ;;
     --) shift; break ;;
@@ -165,6 +170,10 @@ with open(out + ".partial", "w", encoding="utf-8") as lines:
         lines.write(json.dumps({"id": p, "text": text}, ensure_ascii=False) + "\n")
 os.rename(out + ".partial", out)' "$corpus_dir/corpus" "$input_path"
   fi
+fi
+if [ "$prepare" -eq 1 ]; then
+  echo "$input_path"
+  exit 0
 fi
 read -r corpus_bytes documents < <(python3 -c '
 import json, sys
