@@ -564,8 +564,16 @@ pub fn run_with_progress(
     let mut tally = Tally::default();
     let want_findings = config.mode == Mode::Check;
     let mut findings: Vec<gate::Finding> = Vec::new();
+    let parameters = parameters(config, &stripper, corpus.as_ref());
+    // A report file takes the entries as they come, after room for its
+    // head, written last; one for standard output or a device has them
+    // spooled.
     let spool = match &config.report {
         ReportTarget::None => DocumentSpool::discard(),
+        ReportTarget::File(path) if !is_special(path) => {
+            let room = report::head_room(&report::Tool::THIS, &parameters, &parameters.rules);
+            DocumentSpool::in_report(path, room)?
+        }
         _ => {
             DocumentSpool::in_dir(&spool_dir).map_err(|e| ordered::entries_error(&spool_dir, &e))?
         }
@@ -785,22 +793,18 @@ pub fn run_with_progress(
 
     let documents_done = tally.summary.documents;
     interrupt::check(&not_written(config, documents_done, total))?;
-    let against = corpus.as_ref().map(|c| report::Against {
-        index: display_path(c.path()),
-        documents: c.documents(),
-        paragraphs: c.paragraphs(),
-    });
     // The report is built and written with the run's workers.
     let mut report =
-        pool.install(|| build_report(config, &stripper, &docs, tally, &doc_matches, spool, errors));
-    report.parameters.against = against;
+        pool.install(|| build_report(parameters, &docs, tally, &doc_matches, spool, errors));
     freeing.push(free_elsewhere(docs));
     report
         .documents
         .flush()
         .map_err(|e| ordered::entries_error(&spool_dir, &e))?;
+    let in_report = report.documents.take_report();
     let mut to = Destinations::default();
-    let (staged_report, staged_html) = pool.install(|| stage_reports(config, &report, html_spool));
+    let (staged_report, staged_html) =
+        pool.install(|| stage_reports(config, &report, in_report, html_spool));
     let (staged_report, staged_html) = (staged_report?, staged_html?);
     // The last moment to stop; past it the outputs are moved into place.
     interrupt::check(&not_written(config, documents_done, total))?;
@@ -887,6 +891,7 @@ pub fn run_with_progress(
 fn stage_reports(
     config: &Config,
     report: &Report,
+    in_report: Option<report::InReport>,
     html_spool: html::Spool,
 ) -> (
     Result<Option<write::StagedFile>, Fatal>,
@@ -906,8 +911,12 @@ fn stage_reports(
                 .spawn_scoped(scope, move || stage_html(path))
                 .ok()
         });
-        let json = match &config.report {
-            ReportTarget::File(path) => {
+        let json = match (&config.report, in_report) {
+            (ReportTarget::File(path), Some(in_report)) => in_report
+                .finish(report)
+                .map(Some)
+                .map_err(|e| Fatal::io("write", path, &e)),
+            (ReportTarget::File(path), None) => {
                 write::stage_file(path, |out| report::write_json(report, out)).map(Some)
             }
             _ => Ok(None),
@@ -1806,8 +1815,7 @@ fn fingerprint_of(docs: &Docs, at: Location) -> String {
 }
 
 fn build_report(
-    config: &Config,
-    stripper: &Stripper,
+    parameters: report::Parameters,
     docs: &Docs,
     tally: Tally,
     doc_matches: &[Option<DocumentMatch>],
@@ -1853,40 +1861,50 @@ fn build_report(
         .collect();
     Report {
         format_version: report::FORMAT_VERSION,
-        tool: report::Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        parameters: report::Parameters {
-            mode: match config.mode {
-                Mode::Clean => "clean",
-                Mode::Check => "check",
-                Mode::Index => "index",
-            },
-            extensions: config.extensions.clone(),
-            strip: !config.no_strip,
-            rules: stripper.rule_names(),
-            normalization: fingerprint::NORMALIZATION.to_vec(),
-            hash: "xxh3-64",
-            seed: fingerprint::hex(fingerprint::SEED),
-            near_duplicates: config.near_duplicates.then_some(report::NearParameters {
-                shingle_width: config.shingle_width,
-                threshold: config.near_threshold,
-                min_shingles: config.min_shingles,
-                document_threshold: config.document_threshold,
-                drop_duplicate_documents: config.drop_duplicate_documents,
-                minhash_bins: fingerprint::minhash::BINS,
-                lsh_bands: fingerprint::minhash::BANDS,
-                lsh_rows: fingerprint::minhash::ROWS,
-            }),
-            repeat_min_documents: config.repeat_min_documents,
-            against: None,
-        },
+        tool: report::Tool::THIS,
+        parameters,
         summary,
         documents,
         duplicate_groups,
         document_groups,
         errors,
+    }
+}
+
+/// The parameters of a run, as its report gives them.
+fn parameters(
+    config: &Config,
+    stripper: &Stripper,
+    corpus: Option<&corpus::Index>,
+) -> report::Parameters {
+    report::Parameters {
+        mode: match config.mode {
+            Mode::Clean => "clean",
+            Mode::Check => "check",
+            Mode::Index => "index",
+        },
+        extensions: config.extensions.clone(),
+        strip: !config.no_strip,
+        rules: stripper.rule_names(),
+        normalization: fingerprint::NORMALIZATION.to_vec(),
+        hash: "xxh3-64",
+        seed: fingerprint::hex(fingerprint::SEED),
+        near_duplicates: config.near_duplicates.then_some(report::NearParameters {
+            shingle_width: config.shingle_width,
+            threshold: config.near_threshold,
+            min_shingles: config.min_shingles,
+            document_threshold: config.document_threshold,
+            drop_duplicate_documents: config.drop_duplicate_documents,
+            minhash_bins: fingerprint::minhash::BINS,
+            lsh_bands: fingerprint::minhash::BANDS,
+            lsh_rows: fingerprint::minhash::ROWS,
+        }),
+        repeat_min_documents: config.repeat_min_documents,
+        against: corpus.map(|c| report::Against {
+            index: display_path(c.path()),
+            documents: c.documents(),
+            paragraphs: c.paragraphs(),
+        }),
     }
 }
 

@@ -11,7 +11,9 @@
 //! from 0 to 1, written with at most four decimals. The object is indented,
 //! except that each entry of `documents`, `duplicate_groups`,
 //! `document_groups` and `errors` is one line of compact JSON (see
-//! [`write_json`]).
+//! [`write_json`]). A report file has one line of spaces between `summary`
+//! and `documents`: the room kept for the head that it did not fill (see
+//! [`DocumentSpool`]).
 //!
 //! ```text
 //! {
@@ -97,7 +99,8 @@
 //! plus its kept paragraphs and the white space between them make up the
 //! whole file.
 
-use crate::error::FileError;
+use crate::error::{Fatal, FileError};
+use crate::write::{self, StagedFile, Streamed};
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -132,12 +135,37 @@ pub struct Report {
 }
 
 /// The `documents` of a report: each [`DocumentReport`] is written as one
-/// line of compact JSON to an unnamed temporary file as its document
-/// finishes, and copied into the report at the end, so the report is never
+/// line of compact JSON as its document finishes, so the report is never
 /// held in memory whole. In the report each document is one line.
+///
+/// A report that goes to a file takes its entries as they come, after room
+/// kept for the head (see [`head_room`]), written last. A report for
+/// standard output or a device spools them in an unnamed temporary file,
+/// copied into the report at the end.
 #[derive(Debug)]
 pub struct DocumentSpool {
-    file: Option<BufWriter<File>>,
+    entries: Entries,
+    count: usize,
+}
+
+/// Where a [`DocumentSpool`] writes.
+#[derive(Debug)]
+enum Entries {
+    /// Nowhere: the run writes no report.
+    Discarded,
+    /// A temporary file of their own.
+    Spooled(BufWriter<File>),
+    /// The report file itself (boxed: far larger than the others).
+    InReport(Box<InReport>),
+}
+
+/// A report file being written: its entries so far, after room for its
+/// head.
+#[derive(Debug)]
+pub struct InReport {
+    out: BufWriter<Streamed>,
+    staged: StagedFile,
+    head_room: usize,
     count: usize,
 }
 
@@ -145,7 +173,28 @@ impl DocumentSpool {
     /// A spool in a temporary file in `dir`, deleted when the spool is.
     pub fn in_dir(dir: &Path) -> io::Result<DocumentSpool> {
         Ok(DocumentSpool {
-            file: Some(BufWriter::new(tempfile::tempfile_in(dir)?)),
+            entries: Entries::Spooled(BufWriter::new(tempfile::tempfile_in(dir)?)),
+            count: 0,
+        })
+    }
+
+    /// The entries written into the report file at `path` itself, staged
+    /// under a temporary name beside it ([`write::stage_open`]), after
+    /// `head_room` bytes (see [`head_room`]). [`InReport::finish`] writes
+    /// the rest and the head.
+    pub fn in_report(path: &Path, head_room: usize) -> Result<DocumentSpool, Fatal> {
+        let (staged, file) = write::stage_open(path)?;
+        let mut out = BufWriter::with_capacity(1 << 16, Streamed::new(file));
+        // Spaces until the head is written over them.
+        out.write_all(&vec![b' '; head_room])
+            .map_err(|e| Fatal::io("write", path, &e))?;
+        Ok(DocumentSpool {
+            entries: Entries::InReport(Box::new(InReport {
+                out,
+                staged,
+                head_room,
+                count: 0,
+            })),
             count: 0,
         })
     }
@@ -153,7 +202,7 @@ impl DocumentSpool {
     /// A spool that keeps nothing, for a run that writes no report.
     pub fn discard() -> DocumentSpool {
         DocumentSpool {
-            file: None,
+            entries: Entries::Discarded,
             count: 0,
         }
     }
@@ -165,28 +214,58 @@ impl DocumentSpool {
     pub fn push(&mut self, json: &[u8]) -> io::Result<()> {
         let number = self.count;
         self.count += 1;
-        match &mut self.file {
-            Some(file) => {
+        match &mut self.entries {
+            Entries::Spooled(file) => {
                 entry_start(file, number)?;
                 file.write_all(json)
             }
-            None => Ok(()),
+            // The head ends with the array's `[`; its line break comes
+            // with the first entry.
+            Entries::InReport(report) => {
+                report.count += 1;
+                let out = &mut report.out;
+                out.write_all(if number > 0 { b",\n" } else { b"\n" })?;
+                out.write_all(ENTRY_INDENT)?;
+                out.write_all(json)
+            }
+            Entries::Discarded => Ok(()),
         }
     }
 
     /// Writes out the entries pushed so far, for [`write_json`] to read;
     /// called once the last document has been pushed.
     pub fn flush(&mut self) -> io::Result<()> {
-        match &mut self.file {
-            Some(file) => file.flush(),
-            None => Ok(()),
+        match &mut self.entries {
+            Entries::Spooled(file) => file.flush(),
+            Entries::InReport(report) => report.out.flush(),
+            Entries::Discarded => Ok(()),
+        }
+    }
+
+    /// The report file the entries are in, if they are, leaving a spool
+    /// that keeps nothing.
+    pub fn take_report(&mut self) -> Option<InReport> {
+        match std::mem::replace(&mut self.entries, Entries::Discarded) {
+            Entries::InReport(report) => Some(*report),
+            other => {
+                self.entries = other;
+                None
+            }
         }
     }
 
     /// Writes the `documents` array (see [`array`]), its entries copied
     /// byte for byte from the start of the spool.
     fn write_array(&self, out: &mut dyn Write) -> io::Result<()> {
-        let file = self.file.as_ref().filter(|_| self.count > 0);
+        let file = match &self.entries {
+            Entries::InReport(_) => {
+                return Err(io::Error::other(
+                    "the report's entries are in its file, not in a spool",
+                ));
+            }
+            Entries::Spooled(file) if self.count > 0 => Some(file),
+            _ => None,
+        };
         array(out, file.is_none(), |out| match file {
             Some(file) if !file.buffer().is_empty() => Err(io::Error::other(
                 "the report's entries were not flushed before it was written",
@@ -200,6 +279,82 @@ impl DocumentSpool {
             None => Ok(()),
         })
     }
+}
+
+impl InReport {
+    /// Ends the report that holds the entries: the end of `documents` and
+    /// the members after it (as [`write_json`] writes them), then the head
+    /// of `report` (the members before `documents`) in the room kept for
+    /// it, the rest of which is spaces. Synced to the disk, ready to be
+    /// renamed into place.
+    pub fn finish(self, report: &Report) -> io::Result<StagedFile> {
+        let InReport {
+            mut out,
+            staged,
+            head_room,
+            count,
+        } = self;
+        out.write_all(if count > 0 { b"\n  ]" } else { b"]" })?;
+        write_tail(report, &mut out)?;
+        let out = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let mut head = Vec::with_capacity(head_room);
+        write_head(&report.tool, &report.parameters, &report.summary, &mut head)?;
+        fill_head(&mut head, head_room)?;
+        let mut file = out.file();
+        file.rewind()?;
+        file.write_all(&head)?;
+        out.sync_all()?;
+        Ok(staged)
+    }
+}
+
+/// What comes between the head's summary and the first entry of
+/// `documents` when the head is written last: a line of spaces as long as
+/// the room left needs, then the array's name and `[`.
+const HEAD_END: [&[u8]; 2] = [b",\n", b"\n  \"documents\": ["];
+
+/// Bytes to keep at the start of a report file for its head, which is
+/// written last (see [`InReport::finish`]): its length with every count of
+/// the summary at its largest and every rule of `rules` in
+/// `removed_by_rule`. A run's summary has no more rules than those in
+/// force, and no count of more digits.
+pub fn head_room(tool: &Tool, parameters: &Parameters, rules: &[&'static str]) -> usize {
+    let most = usize::MAX;
+    let summary = Summary {
+        documents: most,
+        failed: most,
+        paragraphs: most,
+        kept: most,
+        removed_boilerplate: most,
+        removed_by_rule: rules.iter().map(|&rule| (rule, most)).collect(),
+        removed_duplicate_within: most,
+        removed_duplicate_across: most,
+        removed_near_duplicate_within: most,
+        removed_near_duplicate_across: most,
+        removed_duplicate_document: most,
+        removed_duplicate_corpus: most,
+        removed_near_duplicate_corpus: most,
+        duplicate_documents: most,
+        bytes_in: u64::MAX,
+        bytes_out: u64::MAX,
+    };
+    let mut head = Vec::new();
+    write_head(tool, parameters, &summary, &mut head).expect("a Vec takes any write");
+    head.len() + HEAD_END.iter().map(|part| part.len()).sum::<usize>()
+}
+
+/// Ends `head` with [`HEAD_END`], filled to `room` bytes with spaces.
+fn fill_head(head: &mut Vec<u8>, room: usize) -> io::Result<()> {
+    let fixed = head.len() + HEAD_END.iter().map(|part| part.len()).sum::<usize>();
+    let Some(spaces) = room.checked_sub(fixed) else {
+        return Err(io::Error::other(format!(
+            "the report's head takes {fixed} bytes, more than the {room} kept for it"
+        )));
+    };
+    head.extend_from_slice(HEAD_END[0]);
+    head.resize(head.len() + spaces, b' ');
+    head.extend_from_slice(HEAD_END[1]);
+    Ok(())
 }
 
 /// The indent of an entry of an array one level down in the report.
@@ -239,7 +394,7 @@ impl Serialize for DocumentSpool {
         use serde_json::value::RawValue;
         use std::io::BufRead;
         let mut seq = serializer.serialize_seq(Some(self.count))?;
-        if let Some(file) = &self.file {
+        if let Entries::Spooled(file) = &self.entries {
             let mut file = file.get_ref();
             file.rewind().map_err(S::Error::custom)?;
             for line in BufReader::new(file).split(b'\n') {
@@ -261,6 +416,14 @@ pub struct Tool {
     pub name: &'static str,
     /// The crate version.
     pub version: &'static str,
+}
+
+impl Tool {
+    /// This program.
+    pub const THIS: Tool = Tool {
+        name: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+    };
 }
 
 /// The parameters of a run.
@@ -575,28 +738,44 @@ pub fn excerpt(text: &str) -> String {
 /// JSON. The documents' entries are copied from their spool as they are.
 pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, out);
-    write!(out, "{{\n  \"format_version\": {}", report.format_version)?;
-    member(&mut out, "tool")?;
-    serde_json::to_writer_pretty(Indented(&mut out), &report.tool)?;
-    member(&mut out, "parameters")?;
-    serde_json::to_writer_pretty(Indented(&mut out), &report.parameters)?;
-    member(&mut out, "summary")?;
-    serde_json::to_writer_pretty(Indented(&mut out), &report.summary)?;
+    write_head(&report.tool, &report.parameters, &report.summary, &mut out)?;
     member(&mut out, "documents")?;
     report.documents.write_array(&mut out)?;
-    member(&mut out, "duplicate_groups")?;
-    entries(&mut out, &report.duplicate_groups)?;
-    member(&mut out, "document_groups")?;
-    entries(&mut out, &report.document_groups)?;
-    member(&mut out, "errors")?;
-    entries(&mut out, &report.errors)?;
-    out.write_all(b"\n}\n")?;
+    write_tail(report, &mut out)?;
     out.flush()
+}
+
+/// The members of the report before `documents`, from its `{`.
+fn write_head(
+    tool: &Tool,
+    parameters: &Parameters,
+    summary: &Summary,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    write!(out, "{{\n  \"format_version\": {FORMAT_VERSION}")?;
+    member(out, "tool")?;
+    serde_json::to_writer_pretty(Indented(&mut *out), tool)?;
+    member(out, "parameters")?;
+    serde_json::to_writer_pretty(Indented(&mut *out), parameters)?;
+    member(out, "summary")?;
+    serde_json::to_writer_pretty(Indented(&mut *out), summary)?;
+    Ok(())
+}
+
+/// The members of the report after `documents`, to its final line break.
+fn write_tail(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    member(out, "duplicate_groups")?;
+    entries(out, &report.duplicate_groups)?;
+    member(out, "document_groups")?;
+    entries(out, &report.document_groups)?;
+    member(out, "errors")?;
+    entries(out, &report.errors)?;
+    out.write_all(b"\n}\n")
 }
 
 /// The start of a member of the report's top-level object after the first:
 /// the comma after the one before, and its name.
-fn member(out: &mut dyn Write, name: &str) -> io::Result<()> {
+fn member(out: &mut (impl Write + ?Sized), name: &str) -> io::Result<()> {
     write!(out, ",\n  \"{name}\": ")
 }
 
@@ -931,6 +1110,106 @@ mod tests {
         assert_eq!(groups.len(), report.duplicate_groups.len());
         let last = report.duplicate_groups.len() - 1;
         assert_eq!(groups[last]["fingerprint"], format!("{last:016x}"));
+    }
+
+    /// Pushes the same entries into each spool and flushes them.
+    fn push_entries(spools: &mut [&mut DocumentSpool], documents: usize) {
+        for i in 0..documents {
+            let json = format!("{{\"path\":\"{i}.txt\",\"removed\":[]}}");
+            for spool in spools.iter_mut() {
+                spool.push(json.as_bytes()).unwrap();
+            }
+        }
+        for spool in spools {
+            spool.flush().unwrap();
+        }
+    }
+
+    #[test]
+    fn a_report_written_in_place_is_write_json_with_a_line_of_spaces() {
+        let dir = tempfile::tempdir().unwrap();
+        for documents in [0, 1, 3] {
+            let path = dir.path().join(format!("{documents}.json"));
+            let mut report = sample_report(DocumentSpool::discard());
+            report.summary.documents = documents;
+            report.summary.removed_by_rule.insert("share-buttons", 12);
+            let rules = report.parameters.rules.clone();
+            let room = head_room(&report.tool, &report.parameters, &rules);
+            let mut in_place = DocumentSpool::in_report(&path, room).unwrap();
+            let mut spooled = DocumentSpool::in_dir(dir.path()).unwrap();
+            push_entries(&mut [&mut in_place, &mut spooled], documents);
+            report.documents = spooled;
+            let mut expected = Vec::new();
+            write_json(&report, &mut expected).unwrap();
+            let staged = in_place.take_report().unwrap().finish(&report).unwrap();
+            staged.commit().unwrap();
+            let written = std::fs::read(&path).unwrap();
+
+            let lines: Vec<&[u8]> = written.split(|&b| b == b'\n').collect();
+            let spaces: Vec<usize> = (0..lines.len())
+                .filter(|&i| !lines[i].is_empty() && lines[i].iter().all(|&b| b == b' '))
+                .collect();
+            assert_eq!(spaces.len(), 1, "{}", String::from_utf8_lossy(&written));
+            let at = spaces[0];
+            assert_eq!(lines[at - 1], b"  },");
+            assert!(lines[at + 1].starts_with(b"  \"documents\": ["));
+            let without: Vec<&[u8]> = (0..lines.len())
+                .filter(|&i| i != at)
+                .map(|i| lines[i])
+                .collect();
+            assert!(
+                without.join(&b'\n') == expected,
+                "{}",
+                String::from_utf8_lossy(&written)
+            );
+            assert_eq!(
+                serde_json::from_slice::<serde_json::Value>(&written).unwrap(),
+                serde_json::to_value(&report).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn the_head_room_holds_the_largest_summary_exactly() {
+        let report = sample_report(DocumentSpool::discard());
+        let rules = ["comment-form", "share-buttons", "tags"];
+        let room = head_room(&report.tool, &report.parameters, &rules);
+        let mut summary = Summary {
+            removed_by_rule: rules.iter().map(|&r| (r, usize::MAX)).collect(),
+            bytes_in: u64::MAX,
+            bytes_out: u64::MAX,
+            ..Summary::default()
+        };
+        let counts = [
+            &mut summary.documents,
+            &mut summary.failed,
+            &mut summary.paragraphs,
+            &mut summary.kept,
+            &mut summary.removed_boilerplate,
+            &mut summary.removed_duplicate_within,
+            &mut summary.removed_duplicate_across,
+            &mut summary.removed_near_duplicate_within,
+            &mut summary.removed_near_duplicate_across,
+            &mut summary.removed_duplicate_document,
+            &mut summary.removed_duplicate_corpus,
+            &mut summary.removed_near_duplicate_corpus,
+            &mut summary.duplicate_documents,
+        ];
+        for count in counts {
+            *count = usize::MAX;
+        }
+        let mut head = Vec::new();
+        write_head(&report.tool, &report.parameters, &summary, &mut head).unwrap();
+        fill_head(&mut head, room).unwrap();
+        assert_eq!(head.len(), room);
+        assert!(head.ends_with(b"},\n\n  \"documents\": ["));
+        // A rule the room was not kept for does not fit: an error, not a
+        // head written over the first entries.
+        summary.removed_by_rule.insert("related-posts", usize::MAX);
+        let mut head = Vec::new();
+        write_head(&report.tool, &report.parameters, &summary, &mut head).unwrap();
+        let err = fill_head(&mut head, room).unwrap_err();
+        assert!(err.to_string().contains("more than the"), "{err}");
     }
 
     fn sample_report(documents: DocumentSpool) -> Report {

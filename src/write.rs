@@ -240,6 +240,12 @@ impl Streamed {
     pub fn sync_all(&self) -> io::Result<()> {
         self.file.sync_all()
     }
+
+    /// The file itself, for a write at a place of the caller's choosing
+    /// (which is not handed to the disk early).
+    pub fn file(&self) -> &fs::File {
+        &self.file
+    }
 }
 
 /// Drops bytes `start..start + len` of the file `fd` from the page cache,
@@ -317,20 +323,29 @@ pub fn stage_file(
             path: path.to_path_buf(),
         });
     }
-    remove_stale(path);
-    let tmp = sibling(path, "dedupe-tmp");
-    // From here on, dropping `staged` removes the temporary file.
-    let staged = StagedFile {
-        tmp: Some(tmp.clone()),
-        path: path.to_path_buf(),
-    };
-    let written = fs::File::create(&tmp).and_then(|file| {
+    let (staged, file) = stage_open(path)?;
+    let written = {
         let mut out = io::BufWriter::new(Streamed::new(file));
-        write(&mut out)?;
-        out.into_inner()?.sync_all()
-    });
+        write(&mut out)
+            .and_then(|()| out.into_inner().map_err(io::IntoInnerError::into_error))
+            .and_then(|out| out.sync_all())
+    };
     written.map_err(|e| Fatal::io("write", path, &e))?;
     Ok(staged)
+}
+
+/// A temporary file beside `path`, a regular file or none yet, opened for
+/// the caller to write; renamed into place by [`StagedFile::commit`],
+/// removed when dropped without one.
+pub fn stage_open(path: &Path) -> Result<(StagedFile, fs::File), Fatal> {
+    remove_stale(path);
+    let tmp = sibling(path, "dedupe-tmp");
+    let file = fs::File::create(&tmp).map_err(|e| Fatal::io("write", path, &e))?;
+    let staged = StagedFile {
+        tmp: Some(tmp),
+        path: path.to_path_buf(),
+    };
+    Ok((staged, file))
 }
 
 impl StagedFile {
