@@ -100,6 +100,7 @@
 //! whole file.
 
 use crate::error::{Fatal, FileError};
+use crate::jsonl;
 use crate::write::{self, StagedFile, Streamed};
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
@@ -670,14 +671,118 @@ pub struct DocumentMember {
 }
 
 impl DocumentReport {
-    /// The entry as one line of compact JSON, for a [`DocumentSpool`].
+    /// The entry as one line of compact JSON, for a [`DocumentSpool`]:
+    /// byte for byte what serde_json makes of it (a test compares them),
+    /// written without serde. Every document has one, and serde's string
+    /// escaping goes a byte at a time; [`jsonl::write_str`] goes eight.
     pub fn to_json(&self) -> Vec<u8> {
         // Room for the usual entry, so that the buffer is not grown and
         // copied several times over as it is written.
         let mut out = Vec::with_capacity(ENTRY_BYTES + REMOVAL_BYTES * self.removed.len());
-        serde_json::to_writer(&mut out, self).expect("a document entry serialises");
+        out.extend_from_slice(b"{\"path\":");
+        jsonl::write_str(&mut out, &self.path);
+        if let Some(encoding) = &self.encoding {
+            out.extend_from_slice(b",\"encoding\":");
+            jsonl::write_str(&mut out, encoding);
+        }
+        number(&mut out, b",\"bytes_in\":", self.bytes_in);
+        number(&mut out, b",\"bytes_out\":", self.bytes_out);
+        number(&mut out, b",\"paragraphs\":", self.paragraphs);
+        number(&mut out, b",\"kept\":", self.kept);
+        out.extend_from_slice(b",\"removed\":[");
+        for (i, removal) in self.removed.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            removal.write_json(&mut out);
+        }
+        out.extend_from_slice(b"]}");
         out
     }
+}
+
+impl Removal {
+    /// What serde_json makes of it (see [`DocumentReport::to_json`]).
+    fn write_json(&self, out: &mut Vec<u8>) {
+        number(out, b"{\"paragraph\":", self.paragraph);
+        number(out, b",\"start\":", self.start);
+        number(out, b",\"end\":", self.end);
+        out.extend_from_slice(b",\"reason\":{\"kind\":");
+        match &self.reason {
+            Reason::Boilerplate { rule } => {
+                out.extend_from_slice(b"\"boilerplate\",\"rule\":");
+                jsonl::write_str(out, rule);
+            }
+            Reason::Duplicate {
+                scope,
+                fingerprint,
+                of,
+            } => {
+                out.extend_from_slice(b"\"duplicate\"");
+                scope.write_json(out);
+                out.extend_from_slice(b",\"fingerprint\":");
+                jsonl::write_str(out, fingerprint);
+                out.extend_from_slice(b",\"of\":");
+                of.write_json(out);
+            }
+            Reason::NearDuplicate {
+                scope,
+                similarity,
+                of,
+            } => {
+                out.extend_from_slice(b"\"near-duplicate\"");
+                scope.write_json(out);
+                share(out, b",\"similarity\":", *similarity);
+                out.extend_from_slice(b",\"of\":");
+                of.write_json(out);
+            }
+            Reason::DuplicateDocument { similarity, of } => {
+                out.extend_from_slice(b"\"duplicate-document\"");
+                share(out, b",\"similarity\":", *similarity);
+                out.extend_from_slice(b",\"of\":");
+                jsonl::write_str(out, of);
+            }
+        }
+        out.extend_from_slice(b"},\"excerpt\":");
+        jsonl::write_str(out, &self.excerpt);
+        out.push(b'}');
+    }
+}
+
+impl Scope {
+    /// The `scope` member, with the comma before it.
+    fn write_json(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(match self {
+            Scope::Within => b",\"scope\":\"within\"",
+            Scope::Across => b",\"scope\":\"across\"",
+            Scope::Corpus => b",\"scope\":\"corpus\"",
+        });
+    }
+}
+
+impl ParagraphRef {
+    /// What serde_json makes of it (see [`DocumentReport::to_json`]).
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"path\":");
+        jsonl::write_str(out, &self.path);
+        number(out, b",\"paragraph\":", self.paragraph);
+        number(out, b",\"start\":", self.start);
+        number(out, b",\"end\":", self.end);
+        out.push(b'}');
+    }
+}
+
+/// `name` (a member's comma, name and colon), then `value` in decimal.
+fn number(out: &mut Vec<u8>, name: &[u8], value: impl itoa::Integer) {
+    out.extend_from_slice(name);
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+}
+
+/// `name`, then a share as serde_json writes an `f64` (shortest digits
+/// that read back as the same number; `null` if not finite).
+fn share(out: &mut Vec<u8>, name: &[u8], value: f64) {
+    out.extend_from_slice(name);
+    serde_json::to_writer(&mut *out, &value).expect("a Vec takes any write");
 }
 
 /// Bytes of a document entry without its removals, about (its path and
@@ -779,6 +884,44 @@ fn member(out: &mut (impl Write + ?Sized), name: &str) -> io::Result<()> {
     write!(out, ",\n  \"{name}\": ")
 }
 
+/// An entry of an array of the report that grows with the corpus, as one
+/// line of compact JSON: what serde_json makes of it.
+trait Entry {
+    fn write_entry(&self, out: &mut Vec<u8>) -> io::Result<()>;
+}
+
+/// A million of them at 1 GB, written without serde as a document's entry
+/// is (see [`DocumentReport::to_json`]).
+impl Entry for DuplicateGroup {
+    fn write_entry(&self, out: &mut Vec<u8>) -> io::Result<()> {
+        out.extend_from_slice(b"{\"fingerprint\":");
+        jsonl::write_str(out, &self.fingerprint);
+        out.extend_from_slice(b",\"kept\":");
+        self.kept.write_json(out);
+        out.extend_from_slice(b",\"copies\":[");
+        for (i, copy) in self.copies.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            copy.write_json(out);
+        }
+        out.extend_from_slice(b"]}");
+        Ok(())
+    }
+}
+
+impl Entry for DocumentGroup {
+    fn write_entry(&self, out: &mut Vec<u8>) -> io::Result<()> {
+        serde_json::to_writer(out, self).map_err(io::Error::from)
+    }
+}
+
+impl Entry for FileError {
+    fn write_entry(&self, out: &mut Vec<u8>) -> io::Result<()> {
+        serde_json::to_writer(out, self).map_err(io::Error::from)
+    }
+}
+
 /// Entries of an array that one worker serialises together.
 const ENTRIES_A_PART: usize = 1024;
 
@@ -790,7 +933,7 @@ const ENTRIES_A_ROUND: usize = 16 * ENTRIES_A_PART;
 /// groups alone make 80 MB of it: written from a worker of a rayon pool (as
 /// a run writes its report file), they are serialised in parts on the
 /// pool's threads, a round at a time, and written in order.
-fn entries<T: Serialize + Sync>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
+fn entries<T: Entry + Sync>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
     use rayon::prelude::*;
     array(out, items.is_empty(), |out| {
         for (round, these) in items.chunks(ENTRIES_A_ROUND).enumerate() {
@@ -799,7 +942,7 @@ fn entries<T: Serialize + Sync>(out: &mut dyn Write, items: &[T]) -> io::Result<
                 let mut json = Vec::new();
                 for (number, item) in (first..).zip(items) {
                     entry_start(&mut json, number)?;
-                    serde_json::to_writer(&mut json, item)?;
+                    item.write_entry(&mut json)?;
                 }
                 Ok(json)
             };
@@ -1271,6 +1414,135 @@ mod tests {
             excerpt(&"y".repeat(EXCERPT_CHARS)),
             "y".repeat(EXCERPT_CHARS)
         );
+    }
+
+    /// Document entries of every shape: all four reasons and scopes, with
+    /// and without an encoding, strings with quotes, escapes, control
+    /// characters and characters of every width, any counts and shares.
+    fn entries() -> impl proptest::strategy::Strategy<Value = DocumentReport> {
+        use proptest::prelude::*;
+        let text = || "(?s)[a-z \"\\\\/\n\t\u{0}\u{1f}\u{7f}é€\u{2028}🙂]{0,40}";
+        let at = || {
+            (text(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(
+                |(path, paragraph, start, end)| ParagraphRef {
+                    path,
+                    paragraph,
+                    start,
+                    end,
+                },
+            )
+        };
+        let scope = || {
+            prop_oneof![
+                Just(Scope::Within),
+                Just(Scope::Across),
+                Just(Scope::Corpus)
+            ]
+        };
+        let share = || prop_oneof![0.0..=1.0f64, any::<f64>()];
+        let reason = prop_oneof![
+            text().prop_map(|rule| Reason::Boilerplate {
+                rule: Box::leak(rule.into_boxed_str())
+            }),
+            (scope(), text(), at()).prop_map(|(scope, fingerprint, of)| Reason::Duplicate {
+                scope,
+                fingerprint,
+                of
+            }),
+            (scope(), share(), at()).prop_map(|(scope, similarity, of)| {
+                Reason::NearDuplicate {
+                    scope,
+                    similarity,
+                    of,
+                }
+            }),
+            (share(), text())
+                .prop_map(|(similarity, of)| Reason::DuplicateDocument { similarity, of }),
+        ];
+        let removal = (
+            any::<usize>(),
+            any::<usize>(),
+            any::<usize>(),
+            reason,
+            text(),
+        )
+            .prop_map(|(paragraph, start, end, reason, excerpt)| Removal {
+                paragraph,
+                start,
+                end,
+                reason,
+                excerpt,
+            });
+        (
+            text(),
+            proptest::option::of(text()),
+            any::<u64>(),
+            any::<u64>(),
+            any::<(usize, usize)>(),
+            proptest::collection::vec(removal, 0..4),
+        )
+            .prop_map(
+                |(path, encoding, bytes_in, bytes_out, (paragraphs, kept), removed)| {
+                    DocumentReport {
+                        path,
+                        encoding,
+                        bytes_in,
+                        bytes_out,
+                        paragraphs,
+                        kept,
+                        removed,
+                    }
+                },
+            )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_duplicate_group_is_what_serde_json_makes_of_it(
+            entry in entries(),
+            fingerprint in "[0-9a-f\"\\\\]{0,16}",
+        ) {
+            // The paragraphs of the entry's removals, as a group's.
+            let refs: Vec<ParagraphRef> = entry
+                .removed
+                .iter()
+                .map(|r| ParagraphRef {
+                    path: r.excerpt.clone(),
+                    paragraph: r.paragraph,
+                    start: r.start,
+                    end: r.end,
+                })
+                .collect();
+            let group = DuplicateGroup {
+                fingerprint,
+                kept: ParagraphRef {
+                    path: entry.path.clone(),
+                    paragraph: entry.paragraphs,
+                    start: entry.kept,
+                    end: entry.bytes_in as usize,
+                },
+                copies: refs,
+            };
+            let mut ours = Vec::new();
+            group.write_entry(&mut ours).unwrap();
+            proptest::prop_assert!(
+                ours == serde_json::to_vec(&group).unwrap(),
+                "{}",
+                String::from_utf8_lossy(&ours)
+            );
+        }
+
+        #[test]
+        fn an_entry_is_what_serde_json_makes_of_it(entry in entries()) {
+            let serde = serde_json::to_vec(&entry).unwrap();
+            let ours = entry.to_json();
+            proptest::prop_assert!(
+                ours == serde,
+                "{}\n{}",
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&serde)
+            );
+        }
     }
 
     proptest::proptest! {
