@@ -25,7 +25,9 @@
 //! Like files, records are read twice (see [`crate`]): the scan only finds
 //! the lines, and the worker that reads a document first parses its line,
 //! names the document by its id and notes where its text field's value is
-//! ([`Record::identify`]); the second pass reads it again from there: the
+//! ([`Record::identify`]), decoding the text on the way when the line is an
+//! object of string members (`jsonl::members`); the second pass reads it again
+//! from there: the
 //! text field alone, or the whole line when the output is JSONL and needs
 //! every other byte of it. Only the text's string is decoded again, never
 //! the whole line. A plain file is read in place; compressed input and
@@ -43,6 +45,7 @@
 //! temporary name and renamed, like every output of `dedupe`.
 
 mod escape;
+mod members;
 mod unescape;
 
 pub use escape::write_str;
@@ -155,11 +158,13 @@ impl Record {
 
     /// Parses `line`, this record's line as [`Record::read_line`] gave it,
     /// and notes where its text field is; gives the document's id (""
-    /// when it has none), or why the line is no document.
-    pub fn identify(&mut self, line: &[u8], fields: &Fields) -> Result<String, String> {
-        let (id, text) = identify(line, fields)?;
+    /// when it has none) and, for a line of the usual shape, its text,
+    /// decoded on the way (see `jsonl::members`); or why the line is no
+    /// document.
+    pub fn identify(&mut self, line: &[u8], fields: &Fields) -> Result<Identity, String> {
+        let (identity, text) = identify_decoding(line, fields)?;
         self.text = Some(text);
-        Ok(id)
+        Ok(identity)
     }
 
     /// Whether [`Record::identify`] has found the text field.
@@ -419,6 +424,46 @@ fn parse(line: &[u8]) -> Result<Object<'_>, String> {
 /// A line's document id, and where its text field's value is in the line.
 type Identified = (String, Range<usize>);
 
+/// What the first reading of a line gives: the document's id ("" when it
+/// has none), and its text when it was decoded on the way.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub id: String,
+    pub text: Option<String>,
+}
+
+/// [`identify`], with the text decoded on the way for a line of the usual
+/// shape (see [`members`]): the same id and place, and the text that
+/// [`decode_text`] would give.
+fn identify_decoding(line: &[u8], fields: &Fields) -> Result<(Identity, Range<usize>), String> {
+    let found = members::read(line, fields.text.as_bytes(), fields.id.as_bytes());
+    if let Some(members::Members {
+        text: Some((place, text)),
+        id,
+    }) = found
+    {
+        let id = match id {
+            // A string that `members` checked as UTF-8.
+            Some(id) => id_of(std::str::from_utf8(&line[id]).unwrap_or_default()),
+            None => String::new(),
+        };
+        let text = Some(text);
+        return Ok((Identity { id, text }, place));
+    }
+    let (id, place) = identify(line, fields)?;
+    Ok((Identity { id, text: None }, place))
+}
+
+/// A document's name from its id member's value, a JSON text: a string
+/// decoded, `null` as none, anything else as it is written.
+fn id_of(raw: &str) -> String {
+    match serde_json::from_str::<String>(raw) {
+        Ok(s) => s,
+        Err(_) if raw == "null" => String::new(),
+        Err(_) => raw.to_string(),
+    }
+}
+
 /// The document's id ("" when it has none) and where its text field's value
 /// lies in `line`, or why the line is no document.
 fn identify(line: &[u8], fields: &Fields) -> Result<Identified, String> {
@@ -427,14 +472,9 @@ fn identify(line: &[u8], fields: &Fields) -> Result<Identified, String> {
     // The raw value borrows from `line`: its position is the field's.
     let start = raw.as_ptr() as usize - line.as_ptr() as usize;
     let text = start..start + raw.len();
-    let id = match object.get(fields.id.as_str()) {
-        None => String::new(),
-        Some(raw) => match serde_json::from_str::<String>(raw.get()) {
-            Ok(s) => s,
-            Err(_) if raw.get() == "null" => String::new(),
-            Err(_) => raw.get().to_string(),
-        },
-    };
+    let id = object
+        .get(fields.id.as_str())
+        .map_or_else(String::new, |raw| id_of(raw.get()));
     Ok((id, text))
 }
 
@@ -564,9 +604,151 @@ impl Sink {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn fields() -> Fields {
         Fields::default()
+    }
+
+    /// A line read as before the reading without serde_json: serde_json's
+    /// parse, then the text decoded from its place.
+    fn by_serde(line: &[u8]) -> Result<(String, Range<usize>, String), String> {
+        let (id, place) = identify(line, &fields())?;
+        let text = decode_text(&line[place.clone()], &fields())?;
+        Ok((id, place, text))
+    }
+
+    /// The same, as a run reads it now.
+    fn as_read(line: &[u8]) -> Result<(String, Range<usize>, String), String> {
+        let (identity, place) = identify_decoding(line, &fields())?;
+        let text = match identity.text {
+            Some(text) => text,
+            None => decode_text(&line[place.clone()], &fields())?,
+        };
+        Ok((identity.id, place, text))
+    }
+
+    /// Lines of JSON objects, most well formed, with members of every kind
+    /// and strings with every kind of escape, bad ones too, raw control
+    /// characters and bytes that are not UTF-8; and some broken.
+    fn lines() -> impl Strategy<Value = Vec<u8>> {
+        let space = prop::sample::select(vec!["", "", " ", "\t", "\r", "  \n"]);
+        let piece = prop::sample::select(vec![
+            "words and more words ",
+            "é中🙂",
+            "\\n",
+            "\\\"",
+            "\\\\",
+            "\\/",
+            "\\b\\f\\r\\t",
+            "\\u00e9",
+            "\\u00E9",
+            "\\uD83D\\uDE00",
+            "\\ud800",
+            "\\udc00x",
+            "\\x",
+            "\\u12",
+            "\\u12g4",
+            "\u{1}",
+            "\t",
+            "\u{7f}",
+            "\\",
+            "\"",
+        ]);
+        let bad_byte = prop::sample::select(vec![0xffu8, 0xc3, 0x80]);
+        let string = (
+            prop::collection::vec(piece, 0..5),
+            prop::option::weighted(0.1, bad_byte),
+        )
+            .prop_map(|(pieces, bad)| {
+                let mut s = b"\"".to_vec();
+                for p in pieces {
+                    s.extend_from_slice(p.as_bytes());
+                }
+                s.extend(bad);
+                s.push(b'"');
+                s
+            });
+        let other = prop::sample::select(vec![
+            "12",
+            "-1.5e3",
+            "null",
+            "true",
+            "{\"a\":\"b\"}",
+            "[1,\"x\"]",
+            "\"open",
+            "",
+        ])
+        .prop_map(|v| v.as_bytes().to_vec());
+        let value = prop_oneof![6 => string, 1 => other];
+        let key = prop_oneof![
+            4 => prop::sample::select(vec!["id", "text", "url", "tëxt", "te\\u0078t", "i\\\"d", "te\u{1}xt"])
+                .prop_map(|k| k.to_string()),
+            1 => "[a-z]{0,3}",
+        ];
+        let member = (key, space.clone(), space.clone(), value).prop_map(|(k, a, b, v)| {
+            let mut m = format!("\"{k}\"{a}:{b}").into_bytes();
+            m.extend(v);
+            m
+        });
+        let ending = prop::sample::select(vec!["}", "}", "}", "} ", "}\r", "", "}x", ",}", "}}"]);
+        (
+            space.clone(),
+            prop::collection::vec((member, space), 0..5),
+            ending,
+            any::<bool>(),
+        )
+            .prop_map(|(lead, members, end, open)| {
+                let mut line = lead.as_bytes().to_vec();
+                if open {
+                    line.push(b'{');
+                }
+                for (i, (m, after)) in members.into_iter().enumerate() {
+                    if i > 0 {
+                        line.push(b',');
+                    }
+                    line.extend(m);
+                    line.extend_from_slice(after.as_bytes());
+                }
+                line.extend_from_slice(end.as_bytes());
+                line
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn lines_are_read_as_serde_json_reads_them(line in lines()) {
+            prop_assert_eq!(as_read(&line), by_serde(&line), "{}", String::from_utf8_lossy(&line));
+        }
+    }
+
+    #[test]
+    fn usual_lines_are_read_without_serde_json() {
+        for line in [
+            &br#"{"id": "a", "text": "one\n\ntwo"}"#[..],
+            br#"{"text":"caf\u00e9 \ud83d\ude00 \"q\"","id":"b","url":"https:\/\/x"}"#,
+            "{\"text\": \"déjà vu\" , \"source\" : \"bbc\" }\r".as_bytes(),
+        ] {
+            let found = members::read(line, b"text", b"id");
+            assert!(
+                matches!(found, Some(members::Members { text: Some(_), .. })),
+                "{line:?}"
+            );
+            let (identity, _) = identify_decoding(line, &fields()).unwrap();
+            assert!(identity.text.is_some());
+            assert_eq!(as_read(line), by_serde(line));
+        }
+        // Left to serde_json: a number, a nested value, an escaped key.
+        for line in [
+            &br#"{"id": 7, "text": "x"}"#[..],
+            br#"{"text": "x", "meta": {"a": "b"}}"#,
+            br#"{"te\u0078t": "x"}"#,
+        ] {
+            let (identity, _) = identify_decoding(line, &fields()).unwrap();
+            assert_eq!(identity.text, None, "{line:?}");
+            assert_eq!(as_read(line), by_serde(line));
+        }
     }
 
     #[test]
@@ -713,14 +895,14 @@ mod tests {
             assert_eq!(a.read_text(&fields()).unwrap().unwrap(), "one");
             let line = a.read_line().unwrap();
             assert!(!a.identified());
-            assert_eq!(a.identify(&line, &fields()).unwrap(), "a");
+            assert_eq!(a.identify(&line, &fields()).unwrap().id, "a");
             assert!(a.identified());
             assert_eq!(a.text_of(&line, &fields()).unwrap(), "one");
             assert_eq!(a.read_text(&fields()).unwrap().unwrap(), "one");
             let mut b = record(1);
             let line = b.read_line().unwrap();
             assert_eq!(line, br#"{"text":"two"}"#);
-            assert_eq!(b.identify(&line, &fields()).unwrap(), "");
+            assert_eq!(b.identify(&line, &fields()).unwrap().id, "");
             let mut c = record(2);
             let line = c.read_line().unwrap();
             let err = c.identify(&line, &fields()).unwrap_err();

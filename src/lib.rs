@@ -1359,9 +1359,9 @@ fn writes_lines(config: &Config) -> bool {
 
 /// Parses the line of a JSONL record the first time its document is read,
 /// on the worker that reads it: the document takes its id as its name
-/// (see [`jsonl`]). Gives the line, read for it; `None` for a file, or a
-/// record parsed before.
-fn identify(source: &mut Source, config: &Config) -> Result<Option<Vec<u8>>, FileError> {
+/// (see [`jsonl`]). Gives the line, read for it, and the text if parsing
+/// decoded it; `None` for a file, or a record parsed before.
+fn identify(source: &mut Source, config: &Config) -> Result<Option<LineRead>, FileError> {
     let Some(record) = source.record.as_deref().filter(|r| !r.identified()) else {
         return Ok(None);
     };
@@ -1372,8 +1372,13 @@ fn identify(source: &mut Source, config: &Config) -> Result<Option<Vec<u8>>, Fil
         .record
         .as_deref_mut()
         .map(|record| record.identify(&line, &config.fields));
-    match parsed {
-        Some(Ok(id)) if !id.is_empty() => source.name = id,
+    let text = match parsed {
+        Some(Ok(identity)) => {
+            if !identity.id.is_empty() {
+                source.name = identity.id;
+            }
+            identity.text
+        }
         Some(Err(message)) => {
             return Err(FileError::new(
                 source.name.clone(),
@@ -1381,9 +1386,16 @@ fn identify(source: &mut Source, config: &Config) -> Result<Option<Vec<u8>>, Fil
                 message,
             ));
         }
-        _ => {}
-    }
-    Ok(Some(line))
+        None => None,
+    };
+    Ok(Some(LineRead { line, text }))
+}
+
+/// A JSONL document's line as its first reading left it, and its text when
+/// that reading decoded it.
+struct LineRead {
+    line: Vec<u8>,
+    text: Option<String>,
 }
 
 /// A failed read of the line of `record`, the record of `source`.
@@ -1399,7 +1411,7 @@ fn read_document(
     source: &Source,
     config: &Config,
     with_line: bool,
-    read: Option<Vec<u8>>,
+    read: Option<LineRead>,
 ) -> Result<(read::Text, Option<Vec<u8>>), FileError> {
     let Some(record) = &source.record else {
         return Ok((
@@ -1409,8 +1421,8 @@ fn read_document(
     };
     let read_error = |e: std::io::Error| record_error(source, record, &e);
     let (text, line) = match read {
-        Some(line) => (
-            record.text_of(&line, &config.fields),
+        Some(LineRead { line, text }) => (
+            text.map_or_else(|| record.text_of(&line, &config.fields), Ok),
             with_line.then_some(line),
         ),
         None if with_line => {

@@ -35,7 +35,7 @@ pub fn read_str(raw: &[u8]) -> Option<String> {
 
 /// Appends what the escape at the start of `escape` stands for to `out`,
 /// and gives its length in bytes.
-fn unescape(escape: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+pub(super) fn unescape(escape: &[u8], out: &mut Vec<u8>) -> Option<usize> {
     let byte = match escape.get(1)? {
         b'"' => b'"',
         b'\\' => b'\\',
