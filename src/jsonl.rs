@@ -25,14 +25,14 @@
 //! Like files, records are read twice (see [`crate`]): the scan only finds
 //! the lines, and the worker that reads a document first parses its line,
 //! names the document by its id and notes where its text field's value is
-//! ([`Record::identify`]), decoding the text on the way when the line is an
-//! object of string members (`jsonl::members`); the second pass reads it again
-//! from there: the
-//! text field alone, or the whole line when the output is JSONL and needs
-//! every other byte of it. Only the text's string is decoded again, never
-//! the whole line. A plain file is read in place; compressed input and
-//! standard input are decompressed once into an unnamed temporary file (in
-//! `TMPDIR`), which holds the lines until the run ends.
+//! ([`Record::identify`]), decoding the text on the way when the line is
+//! an object of string members (`jsonl::members`); the second pass reads
+//! it again from there: the text field alone, or the whole line when the
+//! output is JSONL and needs every other byte of it. Only the text's
+//! string is decoded again, never the whole line. A plain file is read in
+//! place; compressed input and standard input are decompressed once into
+//! an unnamed temporary file (in `TMPDIR`), which holds the lines until
+//! the run ends.
 //!
 //! # Output
 //!

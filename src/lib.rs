@@ -571,7 +571,8 @@ pub fn run_with_progress(
     let spool = match &config.report {
         ReportTarget::None => DocumentSpool::discard(),
         ReportTarget::File(path) if !is_special(path) => {
-            let room = report::head_room(&report::Tool::THIS, &parameters, &parameters.rules);
+            // Every rule a removal can name, those in force and more.
+            let room = report::head_room(&report::Tool::THIS, &parameters, &names.0);
             DocumentSpool::in_report(path, room)?
         }
         _ => {

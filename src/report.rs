@@ -316,9 +316,9 @@ const HEAD_END: [&[u8]; 2] = [b",\n", b"\n  \"documents\": ["];
 
 /// Bytes to keep at the start of a report file for its head, which is
 /// written last (see [`InReport::finish`]): its length with every count of
-/// the summary at its largest and every rule of `rules` in
-/// `removed_by_rule`. A run's summary has no more rules than those in
-/// force, and no count of more digits.
+/// the summary at its largest and every rule of `rules` (each a removal
+/// can name) in `removed_by_rule`. A run's summary has no other rules,
+/// and no count of more digits.
 pub fn head_room(tool: &Tool, parameters: &Parameters, rules: &[&'static str]) -> usize {
     let most = usize::MAX;
     let summary = Summary {
