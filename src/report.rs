@@ -167,6 +167,7 @@ pub struct InReport {
     out: BufWriter<Streamed>,
     staged: StagedFile,
     head_room: usize,
+    /// Entries written: the spool's count, given when it is taken.
     count: usize,
 }
 
@@ -223,7 +224,6 @@ impl DocumentSpool {
             // The head ends with the array's `[`; its line break comes
             // with the first entry.
             Entries::InReport(report) => {
-                report.count += 1;
                 let out = &mut report.out;
                 out.write_all(if number > 0 { b",\n" } else { b"\n" })?;
                 out.write_all(ENTRY_INDENT)?;
@@ -247,7 +247,10 @@ impl DocumentSpool {
     /// that keeps nothing.
     pub fn take_report(&mut self) -> Option<InReport> {
         match std::mem::replace(&mut self.entries, Entries::Discarded) {
-            Entries::InReport(report) => Some(*report),
+            Entries::InReport(report) => Some(InReport {
+                count: self.count,
+                ..*report
+            }),
             other => {
                 self.entries = other;
                 None
@@ -320,27 +323,9 @@ const HEAD_END: [&[u8]; 2] = [b",\n", b"\n  \"documents\": ["];
 /// can name) in `removed_by_rule`. A run's summary has no other rules,
 /// and no count of more digits.
 pub fn head_room(tool: &Tool, parameters: &Parameters, rules: &[&'static str]) -> usize {
-    let most = usize::MAX;
-    let summary = Summary {
-        documents: most,
-        failed: most,
-        paragraphs: most,
-        kept: most,
-        removed_boilerplate: most,
-        removed_by_rule: rules.iter().map(|&rule| (rule, most)).collect(),
-        removed_duplicate_within: most,
-        removed_duplicate_across: most,
-        removed_near_duplicate_within: most,
-        removed_near_duplicate_across: most,
-        removed_duplicate_document: most,
-        removed_duplicate_corpus: most,
-        removed_near_duplicate_corpus: most,
-        duplicate_documents: most,
-        bytes_in: u64::MAX,
-        bytes_out: u64::MAX,
-    };
     let mut head = Vec::new();
-    write_head(tool, parameters, &summary, &mut head).expect("a Vec takes any write");
+    write_head(tool, parameters, &Summary::largest(rules), &mut head)
+        .expect("a Vec takes any write");
     head.len() + HEAD_END.iter().map(|part| part.len()).sum::<usize>()
 }
 
@@ -523,6 +508,30 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// A summary with every count at its largest and every rule of `rules`
+    /// in `removed_by_rule`: the longest a run with those rules can write.
+    fn largest(rules: &[&'static str]) -> Summary {
+        let most = usize::MAX;
+        Summary {
+            documents: most,
+            failed: most,
+            paragraphs: most,
+            kept: most,
+            removed_boilerplate: most,
+            removed_by_rule: rules.iter().map(|&rule| (rule, most)).collect(),
+            removed_duplicate_within: most,
+            removed_duplicate_across: most,
+            removed_near_duplicate_within: most,
+            removed_near_duplicate_across: most,
+            removed_duplicate_document: most,
+            removed_duplicate_corpus: most,
+            removed_near_duplicate_corpus: most,
+            duplicate_documents: most,
+            bytes_in: u64::MAX,
+            bytes_out: u64::MAX,
+        }
+    }
+
     /// Paragraphs removed for any reason.
     pub fn removed(&self) -> usize {
         self.removed_boilerplate + self.removed_duplicates()
@@ -1317,30 +1326,7 @@ mod tests {
         let report = sample_report(DocumentSpool::discard());
         let rules = ["comment-form", "share-buttons", "tags"];
         let room = head_room(&report.tool, &report.parameters, &rules);
-        let mut summary = Summary {
-            removed_by_rule: rules.iter().map(|&r| (r, usize::MAX)).collect(),
-            bytes_in: u64::MAX,
-            bytes_out: u64::MAX,
-            ..Summary::default()
-        };
-        let counts = [
-            &mut summary.documents,
-            &mut summary.failed,
-            &mut summary.paragraphs,
-            &mut summary.kept,
-            &mut summary.removed_boilerplate,
-            &mut summary.removed_duplicate_within,
-            &mut summary.removed_duplicate_across,
-            &mut summary.removed_near_duplicate_within,
-            &mut summary.removed_near_duplicate_across,
-            &mut summary.removed_duplicate_document,
-            &mut summary.removed_duplicate_corpus,
-            &mut summary.removed_near_duplicate_corpus,
-            &mut summary.duplicate_documents,
-        ];
-        for count in counts {
-            *count = usize::MAX;
-        }
+        let mut summary = Summary::largest(&rules);
         let mut head = Vec::new();
         write_head(&report.tool, &report.parameters, &summary, &mut head).unwrap();
         fill_head(&mut head, room).unwrap();
