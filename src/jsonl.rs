@@ -56,7 +56,7 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -252,29 +252,73 @@ fn changed(fields: &Fields) -> String {
 /// Reads the JSONL input `input` (a file or `-`) and lists its documents in
 /// line order; `name` is what the input is called in messages.
 pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fatal> {
+    let mut entries = Vec::new();
+    scan_into(input, name, fields, &mut entries)?;
+    Ok(entries)
+}
+
+/// [`scan`] onto the end of `out`, which is left as it was when the input
+/// cannot be read. A large input's entries go straight into the walk's
+/// list, without a list of their own to copy from (at a gigabyte of news,
+/// tens of megabytes of memory touched for the first time, while no other
+/// thread has work).
+pub fn scan_into(
+    input: &Path,
+    name: &str,
+    fields: &Fields,
+    out: &mut Vec<Entry>,
+) -> Result<(), Fatal> {
+    let before = out.len();
+    let scanned = scan_lines(input, name, fields, out);
+    if scanned.is_err() {
+        out.truncate(before);
+    }
+    scanned
+}
+
+fn scan_lines(
+    input: &Path,
+    name: &str,
+    fields: &Fields,
+    out: &mut Vec<Entry>,
+) -> Result<(), Fatal> {
     let cannot = |e: io::Error| Fatal::io("read", input, &e);
-    let (reader, spool): (Box<dyn Read>, Option<File>) = if is_stdio(input) {
+    // Records read their lines from the store by offset, so it can be
+    // opened before the lines are found; a copy is complete before any
+    // record is read.
+    let (reader, spool, store): (Box<dyn Read>, Option<File>, File) = if is_stdio(input) {
         let stdin = Box::new(io::stdin().lock());
+        let copy = temp(input)?;
+        let store = copy.try_clone().map_err(|e| spool_error(input, e))?;
         (
             decompress_sniffed(stdin).map_err(cannot)?,
-            Some(temp(input)?),
+            Some(copy),
+            store,
         )
     } else {
         let file = File::open(input).map_err(cannot)?;
         match Compression::of(input) {
-            Compression::None => (Box::new(file.try_clone().map_err(cannot)?), None),
-            c => (
-                decompress(Box::new(file), c).map_err(cannot)?,
-                Some(temp(input)?),
-            ),
+            Compression::None => {
+                let reader = file.try_clone().map_err(cannot)?;
+                (Box::new(reader), None, file)
+            }
+            c => {
+                let copy = temp(input)?;
+                let store = copy.try_clone().map_err(|e| spool_error(input, e))?;
+                (
+                    decompress(Box::new(file), c).map_err(cannot)?,
+                    Some(copy),
+                    store,
+                )
+            }
         }
     };
+    let store = Arc::new(Store { file: store });
+    let path: Arc<Path> = Arc::from(input);
     let mut reader = BufReader::with_capacity(1 << 20, reader);
     let mut spool = spool.map(|f| io::BufWriter::with_capacity(1 << 20, f));
-    // Lines are read here once to find them; the store is opened after the
-    // copy (if any) is complete. Each line is parsed later, by the worker
-    // that reads its document first (see [`Record::identify`]).
-    let mut found: Vec<(u64, usize, u64, Option<String>)> = Vec::new();
+    // Lines are read here once to find them. Each line is parsed later, by
+    // the worker that reads its document first (see [`Record::identify`]).
     let mut line = Vec::new();
     let mut offset = 0u64;
     let mut number = 0u64;
@@ -285,13 +329,15 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
             break;
         }
         number += 1;
+        // Named by its place until its id is read.
+        let at = || format!("{name}:{number}");
         if !whole {
             // Too long to hold: skipped unread, and not copied.
             let message = format!(
                 "line of {read} bytes is over the limit of {} bytes (--max-file-size), skipped",
                 fields.max_line
             );
-            found.push((offset, 0, number, Some(message)));
+            out.push(Err(FileError::new(at(), Operation::Decode, message)));
             offset += if spool.is_some() { 0 } else { read };
             continue;
         }
@@ -300,44 +346,24 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
         }
         let body = trim_line_break(&line);
         if !body.iter().all(u8::is_ascii_whitespace) {
-            found.push((offset, body.len(), number, None));
+            let record = Record {
+                store: Arc::clone(&store),
+                offset,
+                len: body.len(),
+                text: None,
+                line: number,
+            };
+            out.push(Ok(Source::record(at(), &path, record)));
         }
         offset += read;
     }
-    let file = match spool {
-        Some(spool) => {
-            let mut file = spool
-                .into_inner()
-                .map_err(|e| spool_error(input, e.into_error()))?;
-            file.flush().map_err(|e| spool_error(input, e))?;
-            file.rewind().map_err(|e| spool_error(input, e))?;
-            file
-        }
-        None => File::open(input).map_err(cannot)?,
-    };
-    let store = Arc::new(Store { file });
-    let input: Arc<Path> = Arc::from(input);
-    Ok(found
-        .into_iter()
-        .map(|(offset, len, line, error)| {
-            // Named by its place until its id is read.
-            let at = format!("{name}:{line}");
-            match error {
-                None => Ok(Source::record(
-                    at,
-                    &input,
-                    Record {
-                        store: Arc::clone(&store),
-                        offset,
-                        len,
-                        text: None,
-                        line,
-                    },
-                )),
-                Some(message) => Err(FileError::new(at, Operation::Decode, message)),
-            }
-        })
-        .collect())
+    if let Some(spool) = spool {
+        let mut file = spool
+            .into_inner()
+            .map_err(|e| spool_error(input, e.into_error()))?;
+        file.flush().map_err(|e| spool_error(input, e))?;
+    }
+    Ok(())
 }
 
 /// Reads one line, its line break included, into `line` when it has at
@@ -908,6 +934,27 @@ mod tests {
             let err = c.identify(&line, &fields()).unwrap_err();
             assert!(err.contains("not a JSON object"), "{err}");
         }
+    }
+
+    #[test]
+    fn an_input_that_fails_midway_leaves_the_list_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines: String = (0..40_000)
+            .map(|i| format!("{{\"id\":\"{i}\",\"text\":\"line {i} of the input\"}}\n"))
+            .collect();
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(lines.as_bytes()).unwrap();
+        let mut gz = enc.finish().unwrap();
+        // Cut off where thousands of its lines have been found.
+        gz.truncate(gz.len() * 2 / 3);
+        let input = dir.path().join("c.jsonl.gz");
+        std::fs::write(&input, &gz).unwrap();
+        let before = FileError::new("before", Operation::Read, "an earlier entry");
+        let mut out: Vec<Entry> = vec![Err(before)];
+        let err = scan_into(&input, "c", &fields(), &mut out).unwrap_err();
+        assert!(err.to_string().contains("c.jsonl.gz"), "{err}");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].as_ref().unwrap_err().path, "before");
     }
 
     #[test]

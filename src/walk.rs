@@ -114,7 +114,7 @@ pub fn walk(
     let mut entries = Vec::new();
     for input in inputs {
         if jsonl::is_stdio(input) {
-            entries.extend(jsonl::scan(input, "stdin", fields)?);
+            jsonl::scan_into(input, "stdin", fields, &mut entries)?;
             continue;
         }
         let meta = std::fs::metadata(input).map_err(|e| Fatal::io("read input", input, &e))?;
@@ -133,7 +133,7 @@ pub fn walk(
         if meta.is_dir() {
             walk_dir(input, prefix.as_deref(), extensions, fields, &mut entries);
         } else if jsonl::is_jsonl(input) {
-            entries.extend(jsonl::scan(input, &input_name(input), fields)?);
+            jsonl::scan_into(input, &input_name(input), fields, &mut entries)?;
         } else {
             let name = prefix.unwrap_or_else(|| input_name(input));
             entries.push(Ok(Source::file(name, input)));
@@ -169,8 +169,8 @@ fn walk_dir(
                 // A JSONL file picked by --ext holds documents, one a line.
                 if jsonl::is_jsonl(entry.path()) {
                     let name = relative_name(prefix, rel);
-                    match jsonl::scan(entry.path(), &name, fields) {
-                        Ok(records) => out.extend(records),
+                    match jsonl::scan_into(entry.path(), &name, fields, out) {
+                        Ok(()) => {}
                         Err(e) => {
                             out.push(Err(FileError::new(name, Operation::Read, e.to_string())))
                         }
