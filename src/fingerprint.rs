@@ -508,17 +508,27 @@ fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &m
         // The flags are set without a branch on the class: a gap is a
         // character or two, and which they are is not predictable.
         let (mut stop, mut sentence_end) = (false, false);
-        while let Some(&b) = bytes.get(i) {
-            let (class, len) = match BYTE_CLASS[usize::from(b)] {
-                Class::Wide => wide_class_at(normalized, i),
-                class => (class, 1),
-            };
-            if class == Class::Word {
-                break;
+        // Most gaps are one space before the next word: nothing to learn
+        // from them, and no need to walk them.
+        let one_space = bytes.get(i) == Some(&b' ')
+            && bytes
+                .get(i + 1)
+                .is_some_and(|&b| BYTE_CLASS[usize::from(b)] == Class::Word);
+        if one_space {
+            i += 1;
+        } else {
+            while let Some(&b) = bytes.get(i) {
+                let (class, len) = match BYTE_CLASS[usize::from(b)] {
+                    Class::Wide => wide_class_at(normalized, i),
+                    class => (class, 1),
+                };
+                if class == Class::Word {
+                    break;
+                }
+                stop |= class == Class::Stop;
+                sentence_end |= stop & (class == Class::White);
+                i += len;
             }
-            stop |= class == Class::Stop;
-            sentence_end |= stop & (class == Class::White);
-            i += len;
         }
         let hash = xxh3_64_with_seed(&bytes[start..end], SEED);
         words.extend_from_slice(&hash.to_le_bytes());
