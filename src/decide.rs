@@ -220,24 +220,16 @@ enum FirstSeen {
     /// placed millions of entries again at once as it doubled, on the
     /// deciding thread, while the workers waited for it (0.3 s of a 1 GB
     /// run of one pass, most of it clearing the new table's memory).
-    /// Each table takes room for the entries expected of it (the second
-    /// field) at its first entry, not before: a table's room is memory
-    /// touched for the first time, and made before the first document it
-    /// would hold up the start of the run.
-    Halves(Vec<HashTable<(u32, u32)>>, usize),
+    Halves(Vec<HashTable<(u32, u32)>>),
 }
 
 impl FirstSeen {
     /// Tables of [`FirstSeen::Halves`].
     const SHARDS: usize = 256;
 
-    /// Empty tables that grow, with room for about `expected` entries
-    /// in all from their first.
-    fn growing(expected: usize) -> FirstSeen {
-        FirstSeen::Halves(
-            (0..FirstSeen::SHARDS).map(|_| HashTable::new()).collect(),
-            expected / FirstSeen::SHARDS,
-        )
+    /// Empty tables that grow.
+    fn growing() -> FirstSeen {
+        FirstSeen::Halves((0..FirstSeen::SHARDS).map(|_| HashTable::new()).collect())
     }
 
     /// The table of [`FirstSeen::Halves`] for a fingerprint: its top byte,
@@ -258,7 +250,7 @@ impl FirstSeen {
     fn find(&self, hash: u64, fingerprint: impl Fn(u32) -> u64) -> Option<u32> {
         match self {
             FirstSeen::Numbers(table) => table.find(hash, |&n| fingerprint(n) == hash).copied(),
-            FirstSeen::Halves(tables, _) => {
+            FirstSeen::Halves(tables) => {
                 let low = hash as u32;
                 let same = |&(n, l): &(u32, u32)| l == low && fingerprint(n) == hash;
                 tables[FirstSeen::shard(hash)]
@@ -274,14 +266,13 @@ impl FirstSeen {
             FirstSeen::Numbers(table) => {
                 table.insert_unique(hash, number, |&n| fingerprint(n));
             }
-            FirstSeen::Halves(tables, each) => {
+            FirstSeen::Halves(tables) => {
                 let low = hash as u32;
-                let table = &mut tables[FirstSeen::shard(hash)];
-                let place = |&(_, l): &(u32, u32)| FirstSeen::place(l);
-                if table.capacity() == 0 {
-                    table.reserve(*each, place);
-                }
-                table.insert_unique(FirstSeen::place(low), (number, low), place);
+                tables[FirstSeen::shard(hash)].insert_unique(
+                    FirstSeen::place(low),
+                    (number, low),
+                    |&(_, l)| FirstSeen::place(l),
+                );
             }
         }
     }
@@ -310,7 +301,7 @@ impl<'c> Decider<'c> {
         Decider {
             corpus: None,
             kept: Vec::new(),
-            first_seen: FirstSeen::growing(0),
+            first_seen: FirstSeen::growing(),
             near: near.map(|p| (p, AnchorIndex::default())),
             memory: Memory::default(),
             scratch: NearScratch::default(),
@@ -325,20 +316,6 @@ impl<'c> Decider<'c> {
         // The table is empty: there is nothing to hash again.
         decider.first_seen = FirstSeen::Numbers(HashTable::with_capacity(paragraphs));
         decider.kept.reserve_exact(paragraphs);
-        decider
-    }
-
-    /// [`Decider::new`] for a run that expects about `paragraphs` kept
-    /// paragraphs, a guess: its first-copy tables start with room for
-    /// that many and grow from there. In a run of one pass the tables grow
-    /// on the deciding thread as paragraphs come; each doubling moves
-    /// every entry into new memory, and on a virtual machine that hands
-    /// freed memory back to its host, new memory is slow to touch (at a
-    /// gigabyte of news, 4% of a run's CPU time went to growing them).
-    pub fn expecting(near: Option<NearParams>, paragraphs: usize) -> Decider<'c> {
-        let mut decider = Decider::new(near);
-        decider.first_seen = FirstSeen::growing(paragraphs);
-        decider.kept.reserve(paragraphs);
         decider
     }
 
@@ -748,10 +725,6 @@ mod tests {
         };
         let grown = decide_with(Decider::new(None));
         assert_eq!(grown, decide_with(Decider::with_capacity(None, 10_000)));
-        // A guess too small, about right, or too large changes nothing.
-        for guess in [100, 6_000, 100_000] {
-            assert_eq!(grown, decide_with(Decider::expecting(None, guess)));
-        }
         // One kept paragraph for each fingerprint, the rest copies.
         let kept = grown
             .iter()

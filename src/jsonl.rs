@@ -151,11 +151,6 @@ pub struct Record {
 }
 
 impl Record {
-    /// The line's length in bytes, without its line break.
-    pub fn line_len(&self) -> usize {
-        self.len
-    }
-
     /// The line's bytes, without its line break.
     pub fn read_line(&self) -> io::Result<Vec<u8>> {
         crate::read::bytes_at(&self.store.file, self.len, self.offset)

@@ -178,13 +178,6 @@ impl std::ops::Index<usize> for Docs {
     }
 }
 
-/// Bytes of JSONL input for each paragraph a run of one pass is guessed
-/// to keep ([`Decider::expecting`]): news keeps about one in 260 (the
-/// generated corpus of `scripts/bench.sh`, exact-only: 3,929,034 kept in
-/// 1,027,928,749 bytes). A corpus of longer paragraphs starts with tables
-/// larger than it needs, by at most about 75 MB a gigabyte of input.
-const BYTES_PER_KEPT_PARAGRAPH: usize = 256;
-
 /// Whether a run can go through its documents in one pass: when nothing
 /// needs the whole corpus before the first verdict. Near-duplicate
 /// documents are found from the signatures of all of them, and the
@@ -497,20 +490,10 @@ pub fn run_with_progress(
     // in the second (below), and the documents come one by one.
     let one_pass = one_pass(config, &stripper);
     let mut fresh_entries = Vec::new().into_iter();
-    // How many paragraphs a run of one pass may keep, guessed from the
-    // lines of its JSONL inputs (a file's size is not known without asking
-    // for it); none for files.
-    let mut expected_paragraphs = 0;
     // The documents and what the corpus step found of them, the number of
     // text paragraphs, and how many items the second pass goes through:
     // the entries, or the documents of the first pass.
     let (docs, doc_matches, texts, count) = if one_pass {
-        let line_bytes: usize = entries
-            .iter()
-            .filter_map(|entry| entry.as_ref().ok()?.record.as_ref())
-            .map(|record| record.line_len())
-            .sum();
-        expected_paragraphs = line_bytes / BYTES_PER_KEPT_PARAGRAPH;
         fresh_entries = entries.into_iter();
         (Docs::to_come(total), Vec::new(), 0, total)
     } else {
@@ -592,7 +575,7 @@ pub fn run_with_progress(
     });
     // A run of one pass does not know how many paragraphs will come.
     let mut decider = match one_pass {
-        true => Decider::expecting(near, expected_paragraphs),
+        true => Decider::new(near),
         false => Decider::with_capacity(near, texts),
     };
     if let Some(corpus) = &corpus {
