@@ -45,7 +45,7 @@
 //! it under a temporary name, syncs it and renames it over the old one. A
 //! crash at any point leaves either the old index or the new one, whole.
 
-use crate::decide::Shingled;
+use crate::decide::ParagraphShingles;
 use crate::error::Fatal;
 use crate::fingerprint;
 use crate::segment::Span;
@@ -461,9 +461,8 @@ impl Builder {
         para: usize,
         span: Span,
         fingerprint: u64,
-        shingled: &Shingled,
+        shingles: ParagraphShingles<'_>,
     ) {
-        let shingles = &shingled.shingles;
         let number = self.paragraphs.len() as u32;
         let first_shingle = self.shingles.len() as u64;
         if self.parameters.near_duplicates && !shingles.is_empty() {
@@ -471,8 +470,8 @@ impl Builder {
             own.sort_unstable();
             own.dedup();
             self.shingles.extend_from_slice(&own);
-            for &at in &shingled.anchors {
-                self.anchors.push((shingles.hashes[at] as u32, number));
+            for anchor in shingles.anchor_hashes() {
+                self.anchors.push((anchor as u32, number));
             }
         }
         let clamp = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
@@ -626,6 +625,7 @@ impl<W: Write> Counting<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decide::Shingled;
     use crate::fingerprint::{hash, normalize, shingled};
 
     const A: &str = "The council said on Monday that it would not open the new library \
@@ -641,7 +641,7 @@ mod tests {
             0,
             Span { start: 0, end: 10 },
             hash(&normalize(A)),
-            &Shingled::new(shingled(A)),
+            Shingled::of([&shingled(A)]).paragraph(0),
         );
         let e = b.add_document("two/ü.txt");
         b.add_paragraph(
@@ -649,7 +649,7 @@ mod tests {
             3,
             Span { start: 20, end: 90 },
             hash(&normalize(B)),
-            &Shingled::new(shingled(B)),
+            Shingled::of([&shingled(B)]).paragraph(0),
         );
         // A later copy of A: the first keeps its fingerprint and anchors.
         b.add_paragraph(
@@ -657,7 +657,7 @@ mod tests {
             4,
             Span { start: 91, end: 99 },
             hash(&normalize(A)),
-            &Shingled::new(shingled(A)),
+            Shingled::of([&shingled(A)]).paragraph(0),
         );
         let path = dir.join("c.idx");
         b.write(&path).unwrap();
@@ -715,7 +715,7 @@ mod tests {
             0,
             Span { start: 0, end: 5 },
             hash(&normalize(c)),
-            &Shingled::new(shingled(c)),
+            Shingled::of([&shingled(c)]).paragraph(0),
         );
         b.write(&path).unwrap();
         let again = Index::open(&path).unwrap();

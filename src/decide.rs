@@ -183,21 +183,167 @@ pub trait Earlier {
     fn shingles(&mut self, at: Location) -> Vec<u64>;
 }
 
-/// A paragraph's shingles and its anchors among them, worked out before the
-/// decision (in parallel, since they depend on the paragraph alone).
+/// The shingles of a document's paragraphs and their anchors among them,
+/// worked out before the decision (in parallel, since they depend on the
+/// paragraphs alone), one paragraph after another in one block each: the
+/// second pass made three vectors a paragraph here, about thirteen
+/// million at a gigabyte of news, each freed later on another thread.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Shingled {
-    /// The paragraph's shingles.
-    pub shingles: Shingles,
-    /// Indices in `shingles` of its anchors ([`index::anchor_positions`]).
-    pub anchors: Vec<usize>,
+    /// Every paragraph's shingle hashes.
+    hashes: Vec<u64>,
+    /// The first word of each shingle, in its paragraph.
+    starts: Vec<u32>,
+    /// Each paragraph's anchors: indices into its own shingles
+    /// ([`index::anchor_positions`]).
+    anchors: Vec<u32>,
+    /// For each paragraph: where its shingles and its anchors end, and its
+    /// words.
+    ends: Vec<(u32, u32, u32)>,
+    /// Words per shingle.
+    width: usize,
+}
+
+/// One paragraph of [`Shingled`]: its shingles and the indices of its
+/// anchors among them.
+#[derive(Debug, Clone, Copy)]
+pub struct ParagraphShingles<'a> {
+    /// The hash of each shingle, in the order of their first words.
+    pub hashes: &'a [u64],
+    /// The index of each shingle's first word.
+    pub starts: &'a [u32],
+    /// Indices in `hashes` of the paragraph's anchors.
+    pub anchors: &'a [u32],
+    /// Words in the paragraph.
+    pub words: usize,
+    /// Words per shingle.
+    pub width: usize,
 }
 
 impl Shingled {
-    /// The paragraph with these shingles.
-    pub fn new(shingles: Shingles) -> Shingled {
-        let anchors = index::anchor_positions(&shingles);
-        Shingled { shingles, anchors }
+    /// The paragraphs with these shingles, in order.
+    pub fn of<'s>(paragraphs: impl IntoIterator<Item = &'s Shingles>) -> Shingled {
+        let mut shingled = Shingled::default();
+        for shingles in paragraphs {
+            shingled.push(shingles);
+        }
+        shingled
+    }
+
+    /// Room for `paragraphs` more paragraphs of `shingles` shingles in all.
+    pub fn reserve(&mut self, paragraphs: usize, shingles: usize) {
+        self.ends.reserve(paragraphs);
+        self.hashes.reserve(shingles);
+        self.starts.reserve(shingles);
+        // About two anchors a window of 16 shingles, and a paragraph's ends.
+        self.anchors.reserve(shingles / 4 + 2 * paragraphs);
+    }
+
+    /// Adds the next paragraph, with these shingles.
+    pub fn push(&mut self, shingles: &Shingles) {
+        self.push_with(shingles.words, shingles.width, |hashes, starts| {
+            hashes.extend_from_slice(&shingles.hashes);
+            starts.extend_from_slice(&shingles.starts);
+        });
+    }
+
+    /// Adds the next paragraph, of `words` words and shingles `width` words
+    /// wide, whose shingles `fill` appends: their hashes to the first
+    /// vector, their first words to the second, as many of each.
+    pub fn push_with(
+        &mut self,
+        words: usize,
+        width: usize,
+        fill: impl FnOnce(&mut Vec<u64>, &mut Vec<u32>),
+    ) {
+        let from = self.hashes.len();
+        fill(&mut self.hashes, &mut self.starts);
+        assert_eq!(
+            self.hashes.len(),
+            self.starts.len(),
+            "a first word for each shingle"
+        );
+        index::append_anchor_positions(
+            &self.hashes[from..],
+            &self.starts[from..],
+            &mut self.anchors,
+        );
+        self.width = width;
+        self.close(words);
+    }
+
+    /// Adds the next paragraph, with no shingles: boilerplate, or a
+    /// paragraph that near-duplicate matching does not look at.
+    pub fn push_none(&mut self) {
+        self.close(0);
+    }
+
+    fn close(&mut self, words: usize) {
+        // Fewer than 2^32 of each: a document's text is under 4 GiB.
+        let count = |n: usize| n as u32;
+        self.ends.push((
+            count(self.hashes.len()),
+            count(self.anchors.len()),
+            count(words),
+        ));
+    }
+
+    /// Paragraphs held.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether no paragraph is held.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Paragraph `para`; one with no shingles when there is no such
+    /// paragraph.
+    pub fn paragraph(&self, para: usize) -> ParagraphShingles<'_> {
+        let (hashes, anchors, words) = match self.ends.get(para) {
+            None => (0..0, 0..0, 0),
+            Some(&(hashes_end, anchors_end, words)) => {
+                let (hashes_start, anchors_start) = match para.checked_sub(1) {
+                    Some(before) => (self.ends[before].0, self.ends[before].1),
+                    None => (0, 0),
+                };
+                (
+                    hashes_start as usize..hashes_end as usize,
+                    anchors_start as usize..anchors_end as usize,
+                    words as usize,
+                )
+            }
+        };
+        ParagraphShingles {
+            hashes: &self.hashes[hashes.clone()],
+            starts: &self.starts[hashes],
+            anchors: &self.anchors[anchors],
+            words,
+            width: self.width.max(1),
+        }
+    }
+}
+
+impl ParagraphShingles<'_> {
+    /// How many shingles there are.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// The hashes of its anchors, in text order.
+    pub fn anchor_hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.anchors.iter().map(|&i| self.hashes[i as usize])
+    }
+
+    /// [`Shingles::coverage`] of these shingles.
+    pub fn coverage(&self, present: impl FnMut(u64) -> bool) -> f64 {
+        crate::fingerprint::coverage(self.hashes, self.starts, self.words, self.width, present)
     }
 }
 
@@ -327,41 +473,36 @@ impl<'c> Decider<'c> {
     }
 
     /// The verdicts for document `doc`, which must come after every document
-    /// already decided. `shingled[i]` are the shingles of paragraph `i`
-    /// (empty, or missing, for boilerplate or when near-duplicate matching
+    /// already decided. `shingled.paragraph(i)` are the shingles of
+    /// paragraph `i` (none for boilerplate, or when near-duplicate matching
     /// is off).
     ///
     /// `earlier` gives the fingerprints and shingles of kept paragraphs
     /// that the decider does not hold.
-    ///
-    /// The shingle hashes of each paragraph kept with near-duplicate
-    /// matching on are moved into the decider's memory, and left empty in
-    /// `shingled`: copying them took about 6% of the deciding thread's
-    /// time.
     pub fn decide(
         &mut self,
         doc: usize,
         candidates: &[Candidate],
-        shingled: &mut [Shingled],
+        shingled: &Shingled,
         earlier: &mut dyn Earlier,
     ) -> Vec<Verdict> {
-        let mut none = Shingled::default();
         let mut verdicts = Vec::with_capacity(candidates.len());
         // Each paragraph's anchors are fetched from memory while the one
         // before it is decided.
-        let prefetch = |index: &AnchorIndex, shingled: &[Shingled], para: usize| {
-            if let Some(Shingled { shingles, anchors }) = shingled.get(para) {
-                anchors
-                    .iter()
-                    .for_each(|&i| index.prefetch(shingles.hashes[i]));
+        let prefetch = |index: &AnchorIndex, para: usize| {
+            if para < shingled.len() {
+                shingled
+                    .paragraph(para)
+                    .anchor_hashes()
+                    .for_each(|h| index.prefetch(h));
             }
         };
         if let Some((_, index)) = &self.near {
-            prefetch(index, shingled, 0);
+            prefetch(index, 0);
         }
         for (para, c) in candidates.iter().enumerate() {
             if let Some((_, index)) = &self.near {
-                prefetch(index, shingled, para + 1);
+                prefetch(index, para + 1);
             }
             let hash = match *c {
                 Candidate::Boilerplate(rule) => {
@@ -381,7 +522,7 @@ impl<'c> Decider<'c> {
                 continue;
             }
             let number = u32::try_from(self.kept.len()).expect("fewer than 2^32 kept paragraphs");
-            let Shingled { shingles, anchors } = shingled.get_mut(para).unwrap_or(&mut none);
+            let shingles = shingled.paragraph(para);
             if let Some((params, index)) = &mut self.near {
                 let kept = &self.kept;
                 let (memory, scratch, near_params) = (&mut self.memory, &mut self.scratch, *params);
@@ -401,8 +542,7 @@ impl<'c> Decider<'c> {
                     && let Some(corpus) = self.corpus.filter(|c| c.parameters().near_duplicates)
                     && let Some((of, similarity)) = near_match(
                         &|h| corpus.holder(h),
-                        shingles,
-                        anchors,
+                        &shingles,
                         &near_params,
                         &mut |number, into| corpus.shingles(number, into),
                         |h| u64::from(h as u32),
@@ -417,8 +557,7 @@ impl<'c> Decider<'c> {
                 if long_enough
                     && let Some((of, similarity)) = near_match(
                         &|h| index.holder(h),
-                        shingles,
-                        anchors,
+                        &shingles,
                         &near_params,
                         &mut source_shingles,
                         |h| h,
@@ -429,9 +568,8 @@ impl<'c> Decider<'c> {
                     verdicts.push(Verdict::NearDuplicate { of, similarity });
                     continue;
                 }
-                index.insert(anchors.iter().map(|&i| shingles.hashes[i]), number);
-                self.memory
-                    .remember(number, std::mem::take(&mut shingles.hashes));
+                index.insert(shingles.anchor_hashes(), number);
+                self.memory.remember(number, shingles.hashes);
             }
             self.kept.push(Kept {
                 doc: doc as u32,
@@ -485,14 +623,19 @@ impl Default for Memory {
 }
 
 impl Memory {
-    /// Keeps the shingles of kept paragraph `number`, the next one.
-    fn remember(&mut self, number: u32, hashes: Vec<u64>) {
+    /// Keeps the shingles of kept paragraph `number`, the next one: in the
+    /// room of the oldest one held, once there are as many as are held,
+    /// so that the deciding thread does not allocate for each.
+    fn remember(&mut self, number: u32, hashes: &[u64]) {
+        let mut room = Vec::new();
         if self.recent.len() >= self.capacity {
-            self.recent.pop_front();
+            room = self.recent.pop_front().unwrap_or_default();
+            room.clear();
             self.first += 1;
         }
         debug_assert_eq!(number, self.first + self.recent.len() as u32);
-        self.recent.push_back(hashes);
+        room.extend_from_slice(hashes);
+        self.recent.push_back(room);
     }
 
     /// Adds the shingles of kept paragraph `number` to `into`; `false` when
@@ -595,15 +738,12 @@ pub const RECENT_PARAGRAPHS: usize = 16_384;
 /// The source and coverage of a near-duplicate, or `None` for a paragraph
 /// that is not one. `holder` names the kept paragraph that had a shingle as
 /// an anchor (in the run's [`AnchorIndex`] or the indexed corpus); asked of
-/// the paragraph's own anchors, it gives the candidate sources; the coverage is then counted on their full
-/// shingles, compared through `key` (the corpus stores the low 32 bits of
-/// each). `own` are the indices of the paragraph's own anchors
-/// ([`index::anchor_positions`]).
-#[allow(clippy::too_many_arguments)]
+/// the paragraph's own anchors, it gives the candidate sources; the
+/// coverage is then counted on their full shingles, compared through `key`
+/// (the corpus stores the low 32 bits of each).
 fn near_match<H: Copy + Ord>(
     holder: &dyn Fn(u64) -> Option<H>,
-    shingles: &Shingles,
-    own: &[usize],
+    shingles: &ParagraphShingles<'_>,
     params: &NearParams,
     source_shingles: &mut dyn FnMut(H, &mut Vec<u64>),
     key: fn(u64) -> u64,
@@ -616,13 +756,13 @@ fn near_match<H: Copy + Ord>(
         present,
     } = scratch;
     holders.clear();
-    holders.extend(own.iter().map(|&i| holder(shingles.hashes[i])));
+    holders.extend(shingles.anchor_hashes().map(holder));
     index::top_holders(holders, MAX_SOURCES, hits, sources);
     let &(_, of) = sources.first()?;
     // Reading sources again costs a file read each: first ask whether the
     // paragraph's own anchors point at them often enough to be worth it.
     let pointing: usize = sources.iter().map(|&(count, _)| count).sum();
-    if (pointing as f64) < PREFILTER * own.len() as f64 {
+    if (pointing as f64) < PREFILTER * shingles.anchors.len() as f64 {
         return None;
     }
     present.clear();
@@ -662,7 +802,7 @@ mod tests {
     use super::*;
     use crate::fingerprint::{hash, normalize, shingled};
     use Candidate::{Boilerplate, Text};
-    use index::{anchor_positions, anchors};
+    use index::anchors;
 
     fn exact_only() -> Decider<'static> {
         Decider::new(None)
@@ -690,7 +830,7 @@ mod tests {
         let mut d = exact_only();
         let mut earlier = Given(docs);
         (0..docs.len())
-            .map(|i| d.decide(i, docs[i], &mut [], &mut earlier))
+            .map(|i| d.decide(i, docs[i], &Shingled::default(), &mut earlier))
             .collect()
     }
 
@@ -720,7 +860,7 @@ mod tests {
         let decide_with = |mut d: Decider| -> Vec<Vec<Verdict>> {
             let mut earlier = Given(&docs);
             (0..docs.len())
-                .map(|i| d.decide(i, docs[i], &mut [], &mut earlier))
+                .map(|i| d.decide(i, docs[i], &Shingled::default(), &mut earlier))
                 .collect()
         };
         let grown = decide_with(Decider::new(None));
@@ -808,9 +948,8 @@ mod tests {
             .map(|(i, paras)| {
                 let candidates: Vec<Candidate> =
                     paras.iter().map(|p| Text(hash(&normalize(p)))).collect();
-                let mut sh: Vec<Shingled> =
-                    paras.iter().map(|p| Shingled::new(shingled(p))).collect();
-                d.decide(i, &candidates, &mut sh, earlier)
+                let shingles: Vec<Shingles> = paras.iter().map(|p| shingled(p)).collect();
+                d.decide(i, &candidates, &Shingled::of(&shingles), earlier)
             })
             .collect()
     }
@@ -1005,12 +1144,11 @@ mod tests {
             fetched.borrow_mut().push(at);
             into.extend(shingled(A).hashes);
         };
-        let edited = shingled(&A.replace("three", "two"));
+        let edited = Shingled::of([&shingled(&A.replace("three", "two"))]);
         let holder = |h| index.holder(h).map(|_| kept);
         let found = near_match(
             &holder,
-            &edited,
-            &anchor_positions(&edited),
+            &edited.paragraph(0),
             &params,
             &mut fetch,
             |h| h,
@@ -1021,17 +1159,16 @@ mod tests {
         // A new paragraph that opens like the kept one: one of its anchors
         // points there, too few to read the kept paragraph again.
         fetched.borrow_mut().clear();
-        let other = shingled(
+        let other = Shingled::of([&shingled(
             "The regional council voted on Tuesday to approve a new cycle lane along the \
              river. Work on the lane will start in the spring and take about six months to \
              finish, officials said. Residents who live near the bridge had asked for it for \
              years, after a cyclist was injured there in a crash with a delivery van.",
-        );
+        )]);
         assert_eq!(
             near_match(
                 &holder,
-                &other,
-                &anchor_positions(&other),
+                &other.paragraph(0),
                 &params,
                 &mut fetch,
                 |h| h,

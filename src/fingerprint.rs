@@ -320,22 +320,34 @@ impl Shingles {
     /// The share of the paragraph's words that lie in at least one shingle
     /// for which `present` holds. An edited word costs only itself: the
     /// words around it are still covered by the shingles on either side.
-    pub fn coverage(&self, mut present: impl FnMut(u64) -> bool) -> f64 {
-        if self.words == 0 {
-            return 0.0;
-        }
-        let mut covered = 0usize;
-        let mut covered_until = 0usize;
-        for (&h, &start) in self.hashes.iter().zip(&self.starts) {
-            let start = start as usize;
-            let end = start + self.width;
-            if end > covered_until && present(h) {
-                covered += end - start.max(covered_until);
-                covered_until = end;
-            }
-        }
-        covered as f64 / self.words as f64
+    pub fn coverage(&self, present: impl FnMut(u64) -> bool) -> f64 {
+        coverage(&self.hashes, &self.starts, self.words, self.width, present)
     }
+}
+
+/// [`Shingles::coverage`] of the shingles with these hashes and first
+/// words, in a paragraph of `words` words, `width` words a shingle.
+pub fn coverage(
+    hashes: &[u64],
+    starts: &[u32],
+    words: usize,
+    width: usize,
+    mut present: impl FnMut(u64) -> bool,
+) -> f64 {
+    if words == 0 {
+        return 0.0;
+    }
+    let mut covered = 0usize;
+    let mut covered_until = 0usize;
+    for (&h, &start) in hashes.iter().zip(starts) {
+        let start = start as usize;
+        let end = start + width;
+        if end > covered_until && present(h) {
+            covered += end - start.max(covered_until);
+            covered_until = end;
+        }
+    }
+    covered as f64 / words as f64
 }
 
 /// The shingles of `text`, normalised, at the default width of 5 words:

@@ -261,7 +261,7 @@ impl RuleNames {
 /// A decided document of the second pass: its index, text, JSONL line and
 /// verdicts, and its shingles, to be freed by the worker that writes it
 /// rather than by the deciding thread.
-type Decided = (usize, String, Option<Vec<u8>>, Vec<Verdict>, Vec<Shingled>);
+type Decided = (usize, String, Option<Vec<u8>>, Vec<Verdict>, Shingled);
 
 /// What a worker of the second pass sends back: a batch read, or written,
 /// by its number, or word that a worker panicked.
@@ -356,7 +356,7 @@ struct Prepared {
     /// The JSONL line of a record (see [`jsonl`]), to write it again.
     line: Option<Vec<u8>>,
     /// Shingles of each paragraph (empty when not needed).
-    shingles: Vec<Shingled>,
+    shingles: Shingled,
     /// In a run of one pass, what the pass made of the document; it becomes
     /// the next document when its turn to be decided comes.
     fresh: Option<Analysis>,
@@ -704,7 +704,7 @@ pub fn run_with_progress(
                             let Prepared {
                                 text,
                                 line,
-                                mut shingles,
+                                shingles,
                                 fresh,
                             } = doc;
                             // A document read in this pass is the next one.
@@ -719,19 +719,15 @@ pub fn run_with_progress(
                             candidates.clear();
                             candidates
                                 .extend(docs[i].paragraphs.iter().map(|p| p.candidate(&names)));
-                            // The decision moves the shingles of kept
-                            // paragraphs into its memory; an index being
-                            // built takes copies first.
-                            let for_index = builder.as_ref().map(|_| shingles.clone());
                             let verdicts = match doc_match(i) {
                                 Some(m) if config.drop_duplicate_documents => {
                                     Decider::drop_document(&candidates, m.of, m.similarity as f32)
                                 }
-                                _ => decider.decide(i, &candidates, &mut shingles, &mut earlier),
+                                _ => decider.decide(i, &candidates, &shingles, &mut earlier),
                             };
                             tally.add(i, &verdicts);
-                            if let (Some(builder), Some(own)) = (&mut builder, &for_index) {
-                                add_to_index(builder, &docs[i], &verdicts, own);
+                            if let Some(builder) = &mut builder {
+                                add_to_index(builder, &docs[i], &verdicts, &shingles);
                             }
                             ready.push((i, text, line, verdicts, shingles));
                         }
@@ -1170,7 +1166,7 @@ fn read_fresh(
         line: analyzed.line,
         // Exact matching needs no shingles: the decision takes a paragraph
         // missing from them as one without any.
-        shingles: Vec::new(),
+        shingles: Shingled::default(),
         fresh: Some(analyzed.doc),
     })
 }
@@ -1232,24 +1228,49 @@ fn prepare(
 ) -> Result<Prepared, FileError> {
     let (text, line) = read_again(doc, config, writes_lines(config))?;
     let dropped = doc_match.is_some() && config.drop_duplicate_documents;
-    let mut shingles: Vec<Shingled> = std::iter::repeat_with(Shingled::default)
-        .take(doc.paragraphs.len())
-        .collect();
+    let mut shingles = Shingled::default();
     if config.near_duplicates && !dropped {
-        let mut stored = spooled_shingles(doc, config, spool).into_iter();
-        for (p, out) in doc.paragraphs.iter().zip(shingles.iter_mut()) {
-            if !p.spooled(config) {
-                continue;
-            }
-            let own = stored.next();
+        let counts: Vec<usize> = doc
+            .paragraphs
+            .iter()
+            .filter(|p| p.spooled(config))
+            .map(|p| p.shingles as usize)
+            .collect();
+        let record = match (spool, doc.spooled) {
+            (Some(spool), Some(place)) => spool.record(place).ok(),
+            _ => None,
+        };
+        // None when the record cannot be read whole: each is made again.
+        let mut stored = record
+            .as_deref()
+            .and_then(|record| spool::paragraphs(record, &counts).ok())
+            .unwrap_or_default()
+            .into_iter();
+        let width = config.shingle_width.max(1);
+        shingles.reserve(doc.paragraphs.len(), counts.iter().sum());
+        let mut made = fingerprint::Shingles::default();
+        for p in doc.paragraphs.iter() {
+            let from_spool = match p.spooled(config) {
+                true => stored.next(),
+                false => {
+                    shingles.push_none();
+                    continue;
+                }
+            };
             if !p.is_text() {
+                shingles.push_none();
                 continue;
             }
-            *out = Shingled::new(own.unwrap_or_else(|| {
-                let mut own = fingerprint::Shingles::default();
-                shingle_paragraph(&text, p.span(), config, &mut own);
-                own
-            }));
+            match from_spool {
+                Some(own) => shingles.push_with(own.words, width, |hashes, starts| {
+                    own.append_hashes(hashes);
+                    own.append_starts(starts);
+                }),
+                None => {
+                    shingle_paragraph(&text, p.span(), config, &mut made);
+                    shingles.push(&made);
+                }
+            }
         }
     }
     Ok(Prepared {
@@ -1258,28 +1279,6 @@ fn prepare(
         shingles,
         fresh: None,
     })
-}
-
-/// The shingles the first pass stored for `doc`, one for each paragraph
-/// that [`Para::spooled`]; none when it stored none or they cannot be read.
-fn spooled_shingles(
-    doc: &Analysis,
-    config: &Config,
-    spool: Option<&Spool>,
-) -> Vec<fingerprint::Shingles> {
-    let (Some(spool), Some(place)) = (spool, doc.spooled) else {
-        return Vec::new();
-    };
-    let counts: Vec<usize> = doc
-        .paragraphs
-        .iter()
-        .filter(|p| p.spooled(config))
-        .map(|p| p.shingles as usize)
-        .collect();
-    spool
-        .record(place)
-        .and_then(|record| spool::decode(&record, &counts, config.shingle_width))
-        .unwrap_or_default()
 }
 
 /// The shingle hashes of paragraph `para` of `doc`: a candidate source of
@@ -1816,14 +1815,13 @@ fn add_to_index(
     builder: &mut corpus::Builder,
     doc: &Analysis,
     verdicts: &[Verdict],
-    shingles: &[Shingled],
+    shingles: &Shingled,
 ) {
-    let none = Shingled::default();
     let mut number = None;
     for ((para, verdict), p) in verdicts.iter().enumerate().zip(doc.paragraphs.iter()) {
         if *verdict == Verdict::Kept && p.is_text() {
             let doc_number = *number.get_or_insert_with(|| builder.add_document(&doc.source.name));
-            let own = shingles.get(para).unwrap_or(&none);
+            let own = shingles.paragraph(para);
             builder.add_paragraph(doc_number, para, p.span(), p.fingerprint, own);
         }
     }
@@ -2086,7 +2084,9 @@ mod tests {
             let spooled = prepare(&with, None, &config, Some(&spool)).expect("read again");
             let made = prepare(&without, None, &config, None).expect("read again");
             assert_eq!(spooled.shingles, made.shingles);
-            assert!(spooled.shingles.iter().any(|s| !s.shingles.is_empty()));
+            let shingled = &spooled.shingles;
+            assert_eq!(shingled.len(), with.paragraphs.len());
+            assert!((0..shingled.len()).any(|p| !shingled.paragraph(p).is_empty()));
             for (para, p) in with.paragraphs.iter().enumerate() {
                 if p.spooled(&config) {
                     let before = || spooled_before(&with, para, &config);

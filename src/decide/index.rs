@@ -207,11 +207,22 @@ pub fn anchors(shingles: &Shingles) -> Vec<u64> {
 
 /// The indices in `shingles` of its anchors, in text order, each once.
 pub fn anchor_positions(shingles: &Shingles) -> Vec<usize> {
-    let (hashes, starts) = (&shingles.hashes, &shingles.starts);
+    let mut chosen = Vec::new();
+    append_anchor_positions(&shingles.hashes, &shingles.starts, &mut chosen);
+    chosen.into_iter().map(|i| i as usize).collect()
+}
+
+/// [`anchor_positions`] of the shingles with these hashes and first words,
+/// appended to `chosen`.
+pub fn append_anchor_positions(hashes: &[u64], starts: &[u32], chosen: &mut Vec<u32>) {
+    debug_assert_eq!(hashes.len(), starts.len());
+    let from = chosen.len();
     // About two anchors a window, and the ends.
-    let mut chosen: Vec<usize> = Vec::with_capacity(starts.len() / 4 + 3);
+    chosen.reserve(starts.len() / 4 + 3);
     let mut choose = |i: usize| {
-        if chosen.last() != Some(&i) {
+        // Fewer than 2^32 shingles in a paragraph: its text is under 4 GiB.
+        let i = i as u32;
+        if chosen.len() == from || chosen.last() != Some(&i) {
             chosen.push(i);
         }
     };
@@ -253,8 +264,7 @@ pub fn anchor_positions(shingles: &Shingles) -> Vec<usize> {
         }
         run_start = run_end;
     }
-    debug_assert!(chosen.is_sorted());
-    chosen
+    debug_assert!(chosen[from..].is_sorted());
 }
 
 /// Up to `n` paragraphs that appear most often in `holders` (the holder of

@@ -220,41 +220,97 @@ impl Record {
 /// The shingles of the stored paragraphs of `record`, whose shingle counts
 /// are `counts`, in order; each made `width` words wide, as they were.
 pub fn decode(record: &[u8], counts: &[usize], width: usize) -> io::Result<Vec<Shingles>> {
-    let bad = || io::Error::other("a damaged record of shingles");
+    Ok(paragraphs(record, counts)?
+        .into_iter()
+        .map(|stored| {
+            let mut shingles = Shingles {
+                words: stored.words,
+                width: width.max(1),
+                ..Shingles::default()
+            };
+            stored.append_hashes(&mut shingles.hashes);
+            stored.append_starts(&mut shingles.starts);
+            shingles
+        })
+        .collect())
+}
+
+/// One stored paragraph of a record, read where it lies ([`paragraphs`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<'r> {
+    /// Its shingle hashes, little-endian.
+    hashes: &'r [u8],
+    /// The runs of its shingle starts: (first start, length) pairs,
+    /// little-endian u32.
+    runs: &'r [u8],
+    /// Words in the paragraph.
+    pub words: usize,
+}
+
+impl Stored<'_> {
+    /// Appends its shingle hashes to `out`, in order.
+    pub fn append_hashes(&self, out: &mut Vec<u64>) {
+        out.extend(self.hashes.chunks_exact(8).map(le_u64));
+    }
+
+    /// Appends the first word of each of its shingles to `out`, in order.
+    pub fn append_starts(&self, out: &mut Vec<u32>) {
+        for run in self.runs.chunks_exact(8) {
+            let (first, len) = (le_u32(&run[..4]), le_u32(&run[4..]));
+            // Checked by `paragraphs`.
+            out.extend(first..first + len);
+        }
+    }
+}
+
+/// The stored paragraphs of `record`, whose shingle counts are `counts`,
+/// in order, read where they lie in it: the second pass copies them once,
+/// into the document's block of shingles, rather than into vectors of
+/// their own first. An error when the record does not hold them whole.
+pub fn paragraphs<'r>(record: &'r [u8], counts: &[usize]) -> io::Result<Vec<Stored<'r>>> {
+    fn bad() -> io::Error {
+        io::Error::other("a damaged record of shingles")
+    }
+    /// The first `n` bytes of `rest`, taken off it.
+    fn take<'r>(rest: &mut &'r [u8], n: usize) -> io::Result<&'r [u8]> {
+        let (taken, after) = rest.split_at_checked(n).ok_or_else(bad)?;
+        *rest = after;
+        Ok(taken)
+    }
     let total: usize = counts.iter().sum();
-    let (mut hashes, mut rest) = (
-        record.get(..total * 8).ok_or_else(bad)?,
-        record.get(total * 8..).ok_or_else(bad)?,
-    );
-    let mut next = || -> io::Result<u32> {
-        let (n, after) = rest.split_first_chunk::<4>().ok_or_else(bad)?;
-        rest = after;
-        Ok(u32::from_le_bytes(*n))
-    };
+    let mut rest = record;
+    let mut hashes = take(&mut rest, total.checked_mul(8).ok_or_else(bad)?)?;
     let mut out = Vec::with_capacity(counts.len());
     for &count in counts {
-        let (own, after) = hashes.split_at(count * 8);
-        hashes = after;
-        let words = next()? as usize;
-        let mut starts = Vec::with_capacity(count);
-        for _ in 0..next()? {
-            let (first, len) = (next()?, next()?);
-            starts.extend(first..first.checked_add(len).ok_or_else(bad)?);
+        let own = take(&mut hashes, count * 8)?;
+        let head = take(&mut rest, 8)?;
+        let (words, runs) = (le_u32(&head[..4]) as usize, le_u32(&head[4..]) as usize);
+        let runs = take(&mut rest, runs.checked_mul(8).ok_or_else(bad)?)?;
+        let mut starts = 0usize;
+        for run in runs.chunks_exact(8) {
+            let (first, len) = (le_u32(&run[..4]), le_u32(&run[4..]));
+            first.checked_add(len).ok_or_else(bad)?;
+            starts += len as usize;
         }
-        if starts.len() != count {
+        if starts != count {
             return Err(bad());
         }
-        out.push(Shingles {
-            hashes: own.chunks_exact(8).map(le_u64).collect(),
-            starts,
+        out.push(Stored {
+            hashes: own,
+            runs,
             words,
-            width: width.max(1),
         });
     }
     match rest.is_empty() {
         true => Ok(out),
         false => Err(bad()),
     }
+}
+
+fn le_u32(bytes: &[u8]) -> u32 {
+    let mut word = [0; 4];
+    word.copy_from_slice(bytes);
+    u32::from_le_bytes(word)
 }
 
 fn le_u64(bytes: &[u8]) -> u64 {
@@ -295,6 +351,27 @@ mod tests {
             made[1].hashes
         );
         assert!(spool.hashes(place, counts[0], place.len as usize).is_err());
+    }
+
+    #[test]
+    fn stored_paragraphs_append_their_shingles_to_what_is_there() {
+        let made: Vec<Shingles> = PARAGRAPHS.iter().map(|p| shingled(p)).collect();
+        let mut record = Record::default();
+        made.iter().for_each(|s| record.add(s));
+        let bytes = record.finish().to_vec();
+        let counts: Vec<usize> = made.iter().map(Shingles::len).collect();
+        let read = paragraphs(&bytes, &counts).expect("whole");
+        assert_eq!(read.len(), made.len());
+        for (stored, shingles) in read.iter().zip(&made) {
+            let (mut hashes, mut starts) = (vec![7], vec![7]);
+            stored.append_hashes(&mut hashes);
+            stored.append_starts(&mut starts);
+            assert_eq!(hashes[1..], shingles.hashes[..]);
+            assert_eq!(starts[1..], shingles.starts[..]);
+            assert_eq!(stored.words, shingles.words);
+        }
+        // A record holds exactly the paragraphs it is read for.
+        assert!(paragraphs(&bytes, &counts[..2]).is_err());
     }
 
     #[test]
