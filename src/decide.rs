@@ -195,7 +195,7 @@ pub struct Shingled {
     /// The first word of each shingle, in its paragraph.
     starts: Vec<u32>,
     /// Each paragraph's anchors: indices into its own shingles
-    /// ([`index::anchor_positions`]).
+    /// ([`index::append_anchor_positions`]).
     anchors: Vec<u32>,
     /// For each paragraph: where its shingles and its anchors end, and its
     /// words.
@@ -222,6 +222,7 @@ pub struct ParagraphShingles<'a> {
 
 impl Shingled {
     /// The paragraphs with these shingles, in order.
+    #[cfg(test)]
     pub fn of<'s>(paragraphs: impl IntoIterator<Item = &'s Shingles>) -> Shingled {
         let mut shingled = Shingled::default();
         for shingles in paragraphs {

@@ -249,16 +249,17 @@ fn changed(fields: &Fields) -> String {
     )
 }
 
-/// Reads the JSONL input `input` (a file or `-`) and lists its documents in
-/// line order; `name` is what the input is called in messages.
+/// [`scan_into`] a list of its own.
+#[cfg(test)]
 pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fatal> {
     let mut entries = Vec::new();
     scan_into(input, name, fields, &mut entries)?;
     Ok(entries)
 }
 
-/// [`scan`] onto the end of `out`, which is left as it was when the input
-/// cannot be read. A large input's entries go straight into the walk's
+/// Reads the JSONL input `input` (a file or `-`) and lists its documents in
+/// line order, onto the end of `out`; `name` is what the input is called in
+/// messages. `out` is left as it was when the input cannot be read. A large input's entries go straight into the walk's
 /// list, without a list of their own to copy from (at a gigabyte of news,
 /// tens of megabytes of memory touched for the first time, while no other
 /// thread has work).

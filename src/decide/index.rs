@@ -46,6 +46,7 @@
 //! [`AnchorIndex::prefetch`] asks for it while the paragraph before is
 //! still being decided.
 
+#[cfg(test)]
 use crate::fingerprint::Shingles;
 
 /// Shingles per winnowing window (see the module doc).
@@ -77,7 +78,7 @@ fn shard(key: u32) -> usize {
 }
 
 impl AnchorIndex {
-    /// Adds the anchors (see [`anchors`]) of the kept paragraph numbered
+    /// Adds the anchors (see the module doc) of the kept paragraph numbered
     /// `number` (kept paragraphs are numbered in input order). An anchor
     /// already held keeps its first holder.
     pub fn insert(&mut self, anchors: impl IntoIterator<Item = u64>, number: u32) {
@@ -198,6 +199,7 @@ impl Shard {
 
 /// The anchors of a paragraph's shingles (see the module doc), in text
 /// order, each once.
+#[cfg(test)]
 pub fn anchors(shingles: &Shingles) -> Vec<u64> {
     anchor_positions(shingles)
         .into_iter()
@@ -205,15 +207,17 @@ pub fn anchors(shingles: &Shingles) -> Vec<u64> {
         .collect()
 }
 
-/// The indices in `shingles` of its anchors, in text order, each once.
+/// [`append_anchor_positions`] of `shingles`, in a vector of their own.
+#[cfg(test)]
 pub fn anchor_positions(shingles: &Shingles) -> Vec<usize> {
     let mut chosen = Vec::new();
     append_anchor_positions(&shingles.hashes, &shingles.starts, &mut chosen);
     chosen.into_iter().map(|i| i as usize).collect()
 }
 
-/// [`anchor_positions`] of the shingles with these hashes and first words,
-/// appended to `chosen`.
+/// The indices of the anchors (see the module doc) of the shingles with
+/// these hashes and first words, in text order, each once, appended to
+/// `chosen`.
 pub fn append_anchor_positions(hashes: &[u64], starts: &[u32], chosen: &mut Vec<u32>) {
     debug_assert_eq!(hashes.len(), starts.len());
     let from = chosen.len();

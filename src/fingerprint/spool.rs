@@ -219,6 +219,7 @@ impl Record {
 
 /// The shingles of the stored paragraphs of `record`, whose shingle counts
 /// are `counts`, in order; each made `width` words wide, as they were.
+#[cfg(test)]
 pub fn decode(record: &[u8], counts: &[usize], width: usize) -> io::Result<Vec<Shingles>> {
     Ok(paragraphs(record, counts)?
         .into_iter()
