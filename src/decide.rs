@@ -73,10 +73,12 @@
 //! kept paragraphs at smaller locations.
 
 pub mod documents;
+pub mod first;
 pub mod index;
 
 use crate::corpus::Index;
 use crate::fingerprint::Shingles;
+use first::FirstCopies;
 use hashbrown::HashTable;
 use index::AnchorIndex;
 use std::collections::{HashMap, VecDeque};
@@ -356,56 +358,22 @@ enum FirstSeen {
     /// numbers only, 5 bytes a bucket (a map from fingerprint to location
     /// took 17).
     Numbers(HashTable<u32>),
-    /// Tables that grow: each number with both halves of its fingerprint,
-    /// 13 bytes a bucket. A table places an entry by the low half, so that
-    /// growing places every entry again without fetching its fingerprint,
-    /// and a look-up compares whole fingerprints in the table. Fetching
-    /// one from the document records (as [`FirstSeen::Numbers`] does) is
-    /// three reads from memory, one after the other, that the processor's
-    /// caches seldom hold at a gigabyte: the number's place, its
-    /// document, the document's paragraphs.
-    ///
-    /// One table for each value of the fingerprint's top byte
-    /// ([`FirstSeen::SHARDS`]), each growing on its own: a single table
-    /// placed millions of entries again at once as it doubled, on the
-    /// deciding thread, while the workers waited for it (0.3 s of a 1 GB
-    /// run of one pass, most of it clearing the new table's memory).
-    Halves(Vec<HashTable<(u32, u32, u32)>>),
+    /// A table that grows, holding whole fingerprints, one cache line a
+    /// bucket ([`first::FirstCopies`]): a look-up reads one line, which
+    /// the decision asks for ahead. A look-up in [`FirstSeen::Numbers`]
+    /// fetches the fingerprint from the document records: the number's
+    /// place, its document, the document's paragraphs, reads from memory
+    /// one after the other, seldom in cache at a gigabyte.
+    Growing(FirstCopies),
 }
 
 impl FirstSeen {
-    /// Tables of [`FirstSeen::Halves`].
-    const SHARDS: usize = 256;
-
-    /// Empty tables that grow.
-    fn growing() -> FirstSeen {
-        FirstSeen::Halves((0..FirstSeen::SHARDS).map(|_| HashTable::new()).collect())
-    }
-
-    /// The table of [`FirstSeen::Halves`] for a fingerprint: its top byte,
-    /// apart from the low half that places it within the table.
-    fn shard(hash: u64) -> usize {
-        (hash >> 56) as usize
-    }
-
-    /// The table's hash of a fingerprint with this low half. The table
-    /// takes a bucket from the low bits and a 7-bit tag from the top ones,
-    /// so the half goes in both.
-    fn place(low: u32) -> u64 {
-        u64::from(low) << 32 | u64::from(low)
-    }
-
     /// The number of the kept paragraph with fingerprint `hash`, if any;
     /// `fingerprint` fetches a kept paragraph's fingerprint by number.
     fn find(&self, hash: u64, fingerprint: impl Fn(u32) -> u64) -> Option<u32> {
         match self {
             FirstSeen::Numbers(table) => table.find(hash, |&n| fingerprint(n) == hash).copied(),
-            FirstSeen::Halves(tables) => {
-                let (low, high) = (hash as u32, (hash >> 32) as u32);
-                tables[FirstSeen::shard(hash)]
-                    .find(FirstSeen::place(low), |&(_, l, h)| (l, h) == (low, high))
-                    .map(|&(n, _, _)| n)
-            }
+            FirstSeen::Growing(table) => table.get(hash),
         }
     }
 
@@ -415,14 +383,15 @@ impl FirstSeen {
             FirstSeen::Numbers(table) => {
                 table.insert_unique(hash, number, |&n| fingerprint(n));
             }
-            FirstSeen::Halves(tables) => {
-                let low = hash as u32;
-                tables[FirstSeen::shard(hash)].insert_unique(
-                    FirstSeen::place(low),
-                    (number, low, (hash >> 32) as u32),
-                    |&(_, l, _)| FirstSeen::place(l),
-                );
-            }
+            FirstSeen::Growing(table) => table.insert(hash, number),
+        }
+    }
+
+    /// Starts fetching where [`FirstSeen::find`] of `hash` will look, when
+    /// that can be known.
+    fn prefetch(&self, hash: u64) {
+        if let FirstSeen::Growing(table) = self {
+            table.prefetch(hash);
         }
     }
 }
@@ -450,7 +419,7 @@ impl<'c> Decider<'c> {
         Decider {
             corpus: None,
             kept: Vec::new(),
-            first_seen: FirstSeen::growing(),
+            first_seen: FirstSeen::Growing(FirstCopies::default()),
             near: near.map(|p| (p, AnchorIndex::default())),
             memory: Memory::default(),
             scratch: NearScratch::default(),
@@ -502,6 +471,11 @@ impl<'c> Decider<'c> {
         };
         if let Some((_, index)) = &self.near {
             prefetch(index, 0);
+        }
+        for c in candidates {
+            if let Candidate::Text(hash) = *c {
+                self.first_seen.prefetch(hash);
+            }
         }
         for (para, c) in candidates.iter().enumerate() {
             if let Some((_, index)) = &self.near {
