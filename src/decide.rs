@@ -79,6 +79,7 @@ pub mod index;
 use crate::corpus::Index;
 use crate::fingerprint::Shingles;
 use first::FirstCopies;
+use hashbrown::HashTable;
 use index::AnchorIndex;
 use std::collections::{HashMap, VecDeque};
 
@@ -175,6 +176,8 @@ impl Kept {
 /// What the decision asks of the paragraphs decided before it, which it
 /// does not keep itself.
 pub trait Earlier {
+    /// The fingerprint of the kept paragraph at `at`.
+    fn fingerprint(&self, at: Location) -> u64;
     /// The shingle hashes of the kept paragraph at `at` (read again from
     /// where they were left): asked when a candidate source of a
     /// near-duplicate is no longer among the [`RECENT_PARAGRAPHS`] whose
@@ -347,6 +350,52 @@ impl ParagraphShingles<'_> {
     }
 }
 
+/// The first-copy table: the numbers of the kept paragraphs, found by
+/// fingerprint. Fingerprints are xxh3 hashes, so they are their own hash.
+#[derive(Debug)]
+enum FirstSeen {
+    /// A table sized for every paragraph from the start, which never grows:
+    /// numbers only, 5 bytes a bucket (a map from fingerprint to location
+    /// took 17).
+    Numbers(HashTable<u32>),
+    /// A table that grows, holding whole fingerprints, one cache line a
+    /// bucket ([`first::FirstCopies`]): a look-up reads one line, which
+    /// the decision asks for ahead. A look-up in [`FirstSeen::Numbers`]
+    /// fetches the fingerprint from the document records: the number's
+    /// place, its document, the document's paragraphs, reads from memory
+    /// one after the other, seldom in cache at a gigabyte.
+    Growing(FirstCopies),
+}
+
+impl FirstSeen {
+    /// The number of the kept paragraph with fingerprint `hash`, if any;
+    /// `fingerprint` fetches a kept paragraph's fingerprint by number.
+    fn find(&self, hash: u64, fingerprint: impl Fn(u32) -> u64) -> Option<u32> {
+        match self {
+            FirstSeen::Numbers(table) => table.find(hash, |&n| fingerprint(n) == hash).copied(),
+            FirstSeen::Growing(table) => table.get(hash),
+        }
+    }
+
+    /// Adds kept paragraph `number`, whose fingerprint is `hash`.
+    fn insert(&mut self, hash: u64, number: u32, fingerprint: impl Fn(u32) -> u64) {
+        match self {
+            FirstSeen::Numbers(table) => {
+                table.insert_unique(hash, number, |&n| fingerprint(n));
+            }
+            FirstSeen::Growing(table) => table.insert(hash, number),
+        }
+    }
+
+    /// Starts fetching where [`FirstSeen::find`] of `hash` will look, when
+    /// that can be known.
+    fn prefetch(&self, hash: u64) {
+        if let FirstSeen::Growing(table) = self {
+            table.prefetch(hash);
+        }
+    }
+}
+
 /// Decides documents one at a time, in input order.
 #[derive(Debug)]
 pub struct Decider<'c> {
@@ -355,7 +404,7 @@ pub struct Decider<'c> {
     /// Kept paragraphs by number, in input order.
     kept: Vec<Kept>,
     /// The kept paragraphs, found by fingerprint.
-    first_seen: FirstCopies,
+    first_seen: FirstSeen,
     near: Option<(NearParams, AnchorIndex)>,
     /// Shingles of the kept paragraphs, for counting a near-duplicate's
     /// coverage by its sources.
@@ -370,20 +419,20 @@ impl<'c> Decider<'c> {
         Decider {
             corpus: None,
             kept: Vec::new(),
-            first_seen: FirstCopies::default(),
+            first_seen: FirstSeen::Growing(FirstCopies::default()),
             near: near.map(|p| (p, AnchorIndex::default())),
             memory: Memory::default(),
             scratch: NearScratch::default(),
         }
     }
 
-    /// [`Decider::new`] with room for `paragraphs` kept paragraphs from
-    /// the start, so that their list is not copied (and briefly held
-    /// twice) as it grows. The first-copy table grows as it fills
-    /// ([`first`]): tables sized from the start were slower, their
-    /// look-ups sent to memory from the first.
+    /// [`Decider::new`] with room for `paragraphs` fingerprints from the
+    /// start, so that the table is not rebuilt (and briefly held twice) as
+    /// it grows.
     pub fn with_capacity(near: Option<NearParams>, paragraphs: usize) -> Decider<'c> {
         let mut decider = Decider::new(near);
+        // The table is empty: there is nothing to hash again.
+        decider.first_seen = FirstSeen::Numbers(HashTable::with_capacity(paragraphs));
         decider.kept.reserve_exact(paragraphs);
         decider
     }
@@ -443,8 +492,10 @@ impl<'c> Decider<'c> {
                 verdicts.push(Verdict::CorpusDuplicate(number));
                 continue;
             }
-            if let Some(first) = self.first_seen.get(hash) {
-                verdicts.push(Verdict::Duplicate(self.kept[first as usize].location()));
+            let kept = &self.kept;
+            let fingerprint = |n: u32| earlier.fingerprint(kept[n as usize].location());
+            if let Some(first) = self.first_seen.find(hash, fingerprint) {
+                verdicts.push(Verdict::Duplicate(kept[first as usize].location()));
                 continue;
             }
             let number = u32::try_from(self.kept.len()).expect("fewer than 2^32 kept paragraphs");
@@ -501,7 +552,9 @@ impl<'c> Decider<'c> {
                 doc: doc as u32,
                 para: para as u32,
             });
-            self.first_seen.insert(hash, number);
+            let kept = &self.kept;
+            let fingerprint = |n: u32| earlier.fingerprint(kept[n as usize].location());
+            self.first_seen.insert(hash, number, fingerprint);
             verdicts.push(Verdict::Kept);
         }
         verdicts
@@ -738,11 +791,18 @@ mod tests {
         Decider::new(None)
     }
 
-    /// The decision's view of earlier paragraphs in exact matching: there
-    /// are no shingles to read.
-    struct NoSources;
+    /// Documents given by their candidates, for exact matching: there are
+    /// no shingles to read.
+    struct Given<'a>(&'a [&'a [Candidate]]);
 
-    impl Earlier for NoSources {
+    impl Earlier for Given<'_> {
+        fn fingerprint(&self, at: Location) -> u64 {
+            match self.0[at.doc][at.para] {
+                Text(hash) => hash,
+                Boilerplate(rule) => unreachable!("{rule} at {at:?} was kept"),
+            }
+        }
+
         fn shingles(&mut self, _: Location) -> Vec<u64> {
             unreachable!("exact matching reads no sources")
         }
@@ -751,7 +811,7 @@ mod tests {
     /// Decides `docs`, given by their candidates, with exact matching only.
     fn decide_exact(docs: &[&[Candidate]]) -> Vec<Vec<Verdict>> {
         let mut d = exact_only();
-        let mut earlier = NoSources;
+        let mut earlier = Given(docs);
         (0..docs.len())
             .map(|i| d.decide(i, docs[i], &Shingled::default(), &mut earlier))
             .collect()
@@ -767,10 +827,10 @@ mod tests {
     }
 
     #[test]
-    fn copies_are_found_at_every_distance_with_or_without_room_reserved() {
-        // Fingerprints with few distinct low halves, so that home buckets
-        // fill where whole fingerprints differ, in a few of the tables (by
-        // the top byte), and copies at every distance.
+    fn a_table_that_grows_finds_what_a_table_sized_first_finds() {
+        // Fingerprints with few distinct low halves, so that halves match
+        // where whole fingerprints differ, in a few of the growing tables
+        // (by the top byte), and copies at every distance.
         let fingerprint = |i: u64| (i % 7) << 57 | (i % 3_000) << 32 | (i % 17);
         let docs: Vec<Vec<Candidate>> = (0..400u64)
             .map(|d| {
@@ -781,13 +841,28 @@ mod tests {
             .collect();
         let docs: Vec<&[Candidate]> = docs.iter().map(Vec::as_slice).collect();
         let decide_with = |mut d: Decider| -> Vec<Vec<Verdict>> {
-            let mut earlier = NoSources;
+            let mut earlier = Given(&docs);
             (0..docs.len())
                 .map(|i| d.decide(i, docs[i], &Shingled::default(), &mut earlier))
                 .collect()
         };
         let grown = decide_with(Decider::new(None));
         assert_eq!(grown, decide_with(Decider::with_capacity(None, 10_000)));
+        // Tables that grow hold whole fingerprints: they never ask for one.
+        struct Unasked;
+        impl Earlier for Unasked {
+            fn fingerprint(&self, at: Location) -> u64 {
+                panic!("asked for the fingerprint of {at:?}")
+            }
+            fn shingles(&mut self, _: Location) -> Vec<u64> {
+                unreachable!("exact matching reads no sources")
+            }
+        }
+        let mut d = Decider::new(None);
+        let unasked: Vec<Vec<Verdict>> = (0..docs.len())
+            .map(|i| d.decide(i, docs[i], &Shingled::default(), &mut Unasked))
+            .collect();
+        assert_eq!(unasked, grown);
         // One kept paragraph for each fingerprint, the rest copies.
         let kept = grown
             .iter()
@@ -831,6 +906,10 @@ mod tests {
     }
 
     impl Earlier for Texts<'_> {
+        fn fingerprint(&self, at: Location) -> u64 {
+            hash(&normalize(self.docs[at.doc][at.para]))
+        }
+
         fn shingles(&mut self, at: Location) -> Vec<u64> {
             assert!(self.read, "{at:?} read again");
             shingled(self.docs[at.doc][at.para]).hashes
@@ -910,6 +989,9 @@ mod tests {
         /// [`Texts`] that counts the reads of each source.
         struct Counting<'a>(Texts<'a>, HashMap<Location, usize>);
         impl Earlier for Counting<'_> {
+            fn fingerprint(&self, at: Location) -> u64 {
+                self.0.fingerprint(at)
+            }
             fn shingles(&mut self, at: Location) -> Vec<u64> {
                 *self.1.entry(at).or_default() += 1;
                 self.0.shingles(at)

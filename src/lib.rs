@@ -379,6 +379,10 @@ struct DecidedSoFar<'a> {
 }
 
 impl decide::Earlier for DecidedSoFar<'_> {
+    fn fingerprint(&self, at: Location) -> u64 {
+        self.docs[at.doc].paragraphs[at.para].fingerprint
+    }
+
     fn shingles(&mut self, at: Location) -> Vec<u64> {
         let doc = &self.docs[at.doc];
         let before = || self.before.get(at.doc, doc, at.para, self.config);
