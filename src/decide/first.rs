@@ -14,7 +14,7 @@
 //! lines of all of a document's paragraphs before it decides the first.
 //!
 //! Like the anchor table ([`super::index`]), the table is cut into
-//! [`SHARDS`] tables by the fingerprint's top byte, each doubling on its
+//! 256 tables by the fingerprint's top byte, each doubling on its
 //! own, so that no doubling places millions of entries again at once. An
 //! entry is 12 bytes (64 bytes a bucket of five), and a shard doubles at
 //! 7/8 full.
