@@ -182,12 +182,12 @@ impl Docs {
         });
         for of in named.clone() {
             if let Some(slot) = self.0.get(of.doc) {
-                prefetch(std::ptr::from_ref(slot).cast());
+                prefetch(std::ptr::from_ref(slot));
             }
         }
         for of in named {
             if let Some(doc) = self.0.get(of.doc).and_then(OnceLock::get) {
-                prefetch(doc.paragraphs.as_ptr().wrapping_add(of.para).cast());
+                prefetch(doc.paragraphs.as_ptr().wrapping_add(of.para));
                 prefetch(doc.source.name.as_ptr());
             }
         }
@@ -195,8 +195,8 @@ impl Docs {
 }
 
 /// Asks the processor to bring the cache line of `address` in, without
-/// waiting for it.
-fn prefetch(address: *const u8) {
+/// waiting for it (nothing where there is no such instruction).
+pub(crate) fn prefetch<T>(address: *const T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch reads nothing into the program and cannot fault,
     // whatever the address.

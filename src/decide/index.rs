@@ -184,16 +184,7 @@ impl Shard {
         if self.buckets.is_empty() {
             return;
         }
-        let line: *const Bucket = &self.buckets[self.home(key)];
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: a prefetch reads nothing into the program and cannot
-        // fault; the address is that of a bucket in the vector anyway.
-        unsafe {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            _mm_prefetch::<_MM_HINT_T0>(line.cast());
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = line;
+        crate::prefetch(&self.buckets[self.home(key)]);
     }
 }
 
