@@ -223,11 +223,11 @@ fn quick_check(c: char, last_cc: u8) -> Option<u8> {
 /// Bytes are walked, and only characters that are not ASCII are decoded.
 /// Runs of printable ASCII, single spaces inside them included, are copied
 /// whole and lower-cased in place; their ends are found sixteen bytes at a
-/// time on x86_64 ([`plain_prefix_16`]), eight elsewhere. The quick check of the text is the
-/// library's, made along the way: ASCII is always allowed and resets the
-/// combining class, so only characters that are not ASCII are looked up,
-/// after the class of the character before them (0 when it was ASCII). The
-/// same check is made of what is written.
+/// time on x86_64 ([`plain_prefix_16`]), eight elsewhere. The quick check
+/// of the text is the library's, made along the way: ASCII is always
+/// allowed and resets the combining class, so only characters that are not
+/// ASCII are looked up, after the class of the character before them (0
+/// when it was ASCII). The same check is made of what is written.
 fn normalize_nfkc(text: &str, out: &mut String) -> Option<bool> {
     let bytes = text.as_bytes();
     let n = bytes.len();

@@ -165,9 +165,7 @@ impl Docs {
             unreachable!("document {number} came twice");
         }
     }
-}
 
-impl Docs {
     /// Asks the processor to fetch, ahead of their use, the records of the
     /// earlier paragraphs that `verdicts` name: the report entry of a
     /// removed copy gives the earlier copy's document and place, whose

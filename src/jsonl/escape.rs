@@ -164,7 +164,9 @@ mod tests {
         #[test]
         fn the_next_byte_to_escape_is_the_first_from_where_the_search_starts(
             bytes in proptest::collection::vec(
-                prop_oneof![Just(b'"'), Just(b'\\'), 0u8..0x20, 0x20u8..=0xFF],
+                // Mostly bytes without an escape, so that the search runs
+                // over whole blocks of sixteen too.
+                prop_oneof![1 => Just(b'"'), 1 => Just(b'\\'), 1 => 0u8..0x20, 30 => 0x20u8..=0xFF],
                 0..80,
             ),
             at in 0usize..90,
