@@ -259,10 +259,10 @@ pub fn scan(input: &Path, name: &str, fields: &Fields) -> Result<Vec<Entry>, Fat
 
 /// Reads the JSONL input `input` (a file or `-`) and lists its documents in
 /// line order, onto the end of `out`; `name` is what the input is called in
-/// messages. `out` is left as it was when the input cannot be read. A large input's entries go straight into the walk's
-/// list, without a list of their own to copy from (at a gigabyte of news,
-/// tens of megabytes of memory touched for the first time, while no other
-/// thread has work).
+/// messages. `out` is left as it was when the input cannot be read. A large
+/// input's entries go straight into the walk's list, without a list of
+/// their own to copy from (at a gigabyte of news, tens of megabytes of
+/// memory touched for the first time, while no other thread has work).
 pub fn scan_into(
     input: &Path,
     name: &str,
