@@ -34,6 +34,7 @@
 //! the run before it. A paragraph of fewer than `width` words has no
 //! shingles and is only ever matched exactly.
 
+mod masks;
 pub mod minhash;
 pub mod spool;
 
@@ -519,9 +520,77 @@ fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &m
     words.clear();
     runs.clear();
     runs.push(0);
+    let mut sink = WordSink {
+        text: normalized.as_bytes(),
+        words,
+        runs,
+        count: 0,
+        width,
+    };
+    if normalized.is_ascii() {
+        masks::walk_ascii(normalized.as_bytes(), &mut sink);
+    } else {
+        walk_words(normalized, &mut sink);
+    }
+    let WordSink {
+        words, runs, count, ..
+    } = sink;
+    out.words = count;
+    // A run that ended exactly at the text's end, or a short tail, is not a
+    // run of its own.
+    while runs.len() > 1 && count - runs[runs.len() - 1] < width {
+        runs.pop();
+    }
+    runs.push(count);
+    let total: usize = runs
+        .windows(2)
+        .map(|pair| (pair[1] + 1).saturating_sub(width + pair[0]))
+        .sum();
+    out.hashes.reserve(total);
+    out.starts.reserve(total);
+    for pair in runs.windows(2) {
+        let firsts = pair[0]..(pair[1] + 1).saturating_sub(width);
+        // The xxh3 of the shingle's word hashes, little-endian, in order.
+        // Extended from ranges, whose length is known, rather than pushed
+        // one at a time: no check of the room left at each shingle.
+        hash_shingles(words, width, firsts.clone(), &mut out.hashes);
+        out.starts.extend(firsts.map(|first| first as u32));
+    }
+}
+
+/// Takes the words of a walk: the hash of each, side by side, and the
+/// runs that shingles may not cross.
+struct WordSink<'a> {
+    text: &'a [u8],
+    words: &'a mut Vec<u8>,
+    runs: &'a mut Vec<usize>,
+    /// Words so far.
+    count: usize,
+    width: usize,
+}
+
+impl masks::Words for WordSink<'_> {
+    #[inline(always)]
+    fn word(&mut self, start: usize, end: usize) {
+        let hash = xxh3_64_with_seed(&self.text[start..end], SEED);
+        self.words.extend_from_slice(&hash.to_le_bytes());
+        self.count += 1;
+    }
+
+    #[inline(always)]
+    fn sentence_end(&mut self) {
+        // A sentence end counts once the run before it is long enough.
+        if self.count - self.runs[self.runs.len() - 1] >= self.width {
+            self.runs.push(self.count);
+        }
+    }
+}
+
+/// The word walk of [`shingles`] for any text, a character at a time
+/// where it is not ASCII; [`masks::walk_ascii`] for ASCII text.
+fn walk_words(normalized: &str, to: &mut impl masks::Words) {
     let bytes = normalized.as_bytes();
     let n = bytes.len();
-    let mut count = 0usize;
     // Text before the first word.
     let mut i = 0;
     while i < n {
@@ -589,33 +658,10 @@ fn shingles_with(normalized: &str, width: usize, out: &mut Shingles, scratch: &m
                 i += len;
             }
         }
-        let hash = xxh3_64_with_seed(&bytes[start..end], SEED);
-        words.extend_from_slice(&hash.to_le_bytes());
-        count += 1;
-        if sentence_end && count - runs[runs.len() - 1] >= width {
-            runs.push(count);
+        to.word(start, end);
+        if sentence_end {
+            to.sentence_end();
         }
-    }
-    out.words = count;
-    // A run that ended exactly at the text's end, or a short tail, is not a
-    // run of its own.
-    while runs.len() > 1 && count - runs[runs.len() - 1] < width {
-        runs.pop();
-    }
-    runs.push(count);
-    let total: usize = runs
-        .windows(2)
-        .map(|pair| (pair[1] + 1).saturating_sub(width + pair[0]))
-        .sum();
-    out.hashes.reserve(total);
-    out.starts.reserve(total);
-    for pair in runs.windows(2) {
-        let firsts = pair[0]..(pair[1] + 1).saturating_sub(width);
-        // The xxh3 of the shingle's word hashes, little-endian, in order.
-        // Extended from ranges, whose length is known, rather than pushed
-        // one at a time: no check of the room left at each shingle.
-        hash_shingles(words, width, firsts.clone(), &mut out.hashes);
-        out.starts.extend(firsts.map(|first| first as u32));
     }
 }
 

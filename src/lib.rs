@@ -42,6 +42,7 @@
 //! or chunks and writes nothing; the cleaned corpus and the report are
 //! renamed into place together at the very end.
 
+mod ascii;
 pub mod attributes;
 pub mod config;
 pub mod corpus;
