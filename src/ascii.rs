@@ -55,6 +55,85 @@ pub(crate) fn classes_16(chunk: &[u8; 16]) -> Classes {
     }
 }
 
+/// [`Classes`] of 64 bytes, a bit a byte (bit `k` for byte `k`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Classes64 {
+    pub word: u64,
+    pub stop: u64,
+    pub white: u64,
+    pub wide: u64,
+}
+
+/// [`Classes64`] of 64 bytes, sixteen at a time.
+#[inline(always)]
+pub(crate) fn classes_64(block: &[u8; 64]) -> Classes64 {
+    let mut c = Classes64 {
+        word: 0,
+        stop: 0,
+        white: 0,
+        wide: 0,
+    };
+    for (k, sixteen) in block.as_chunks::<16>().0.iter().enumerate() {
+        let part = classes_16(sixteen);
+        c.word |= u64::from(part.word) << (16 * k);
+        c.stop |= u64::from(part.stop) << (16 * k);
+        c.white |= u64::from(part.white) << (16 * k);
+        c.wide |= u64::from(part.wide) << (16 * k);
+    }
+    c
+}
+
+/// How far [`count_runs`] went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Runs {
+    /// Runs started in the bytes taken, or the limit once it was reached.
+    pub count: usize,
+    /// Bytes taken: all of them, or up to a block of 64 that is not ASCII.
+    pub taken: usize,
+    /// Whether the last byte taken is in a run, when bytes are left.
+    pub in_run: bool,
+}
+
+/// Counts the runs of the bytes that `class` marks in `bytes`, 64 bytes at
+/// a time, while the blocks are ASCII: a run starts at each marked byte
+/// after one that is not. The last block is padded with spaces, which
+/// `class` must not mark. Stops once `limit` runs are counted.
+#[inline(always)]
+pub(crate) fn count_runs(bytes: &[u8], limit: usize, class: impl Fn(&Classes64) -> u64) -> Runs {
+    let mut runs = Runs {
+        count: 0,
+        taken: 0,
+        in_run: false,
+    };
+    let mut before = 0u64;
+    for piece in bytes.chunks(64) {
+        let mut padded = [b' '; 64];
+        let block: &[u8; 64] = match piece.try_into() {
+            Ok(whole) => whole,
+            Err(_) => {
+                padded[..piece.len()].copy_from_slice(piece);
+                &padded
+            }
+        };
+        let classes = classes_64(block);
+        if classes.wide != 0 {
+            break;
+        }
+        let marked = class(&classes);
+        runs.count += (marked & !(marked << 1 | before)).count_ones() as usize;
+        before = marked >> 63;
+        runs.taken += piece.len();
+        if runs.count >= limit {
+            runs.count = limit;
+            break;
+        }
+    }
+    // Only a whole block can be followed by more bytes: for a short last
+    // one, whether its last byte is in a run does not matter.
+    runs.in_run = before == 1;
+    runs
+}
+
 /// [`classes_16`] where SSE2 is not at hand.
 #[cfg(not(target_arch = "x86_64"))]
 pub(crate) fn classes_16(chunk: &[u8; 16]) -> Classes {

@@ -617,29 +617,16 @@ fn whitespace_words(text: &str, limit: usize) -> usize {
     // carriage return and space.
     let is_space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
     let bytes = text.as_bytes();
-    // Sixteen bytes at a time while they are ASCII: a word starts at each
-    // byte that is not white space after one that is.
-    let mut count = 0;
-    // Whether the byte before is part of a word (1) or not (0).
-    let mut in_word = 0u32;
-    let (chunks, _) = bytes.as_chunks::<16>();
-    let mut i = 0;
-    for chunk in chunks {
-        let classes = crate::ascii::classes_16(chunk);
-        if classes.wide != 0 {
-            break;
-        }
-        let word = u32::from(!classes.white);
-        count += (word & !(word << 1 | in_word)).count_ones() as usize;
-        in_word = word >> 15;
-        i += 16;
-        if count >= limit {
-            return limit;
-        }
+    // 64 bytes at a time while they are ASCII: a word starts at each byte
+    // that is not white space after one that is.
+    let runs = crate::ascii::count_runs(bytes, limit, |c| !c.white);
+    let (mut count, mut i) = (runs.count, runs.taken);
+    if count >= limit {
+        return limit;
     }
     // The rest a byte at a time, and a character at a time where it is
     // not ASCII.
-    let mut after_space = in_word == 0;
+    let mut after_space = !runs.in_run;
     while i < bytes.len() {
         let b = bytes[i];
         let space = if b < 0x80 {

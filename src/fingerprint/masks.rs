@@ -7,7 +7,7 @@
 //! follows a stop in the same gap between words (a sentence end). These
 //! three are then taken in the order of their places, a set bit at a time.
 
-use crate::ascii::classes_16;
+use crate::ascii::classes_64;
 
 /// What the walk finds, in text order.
 pub(super) trait Words {
@@ -39,7 +39,9 @@ pub(super) fn walk_ascii(bytes: &[u8], to: &mut impl Words) {
                 &padded
             }
         };
-        let (word, stop, white) = classes_64(block);
+        let crate::ascii::Classes64 {
+            word, stop, white, ..
+        } = classes_64(block);
         let after_word = word << 1 | in_word;
         in_word = word >> 63;
         let starts = word & !after_word;
@@ -75,20 +77,6 @@ pub(super) fn walk_ascii(bytes: &[u8], to: &mut impl Words) {
     if in_word != 0 {
         to.word(start, bytes.len());
     }
-}
-
-/// The classes of 64 ASCII bytes, a bit a byte: letters and digits, stops,
-/// white space ([`crate::ascii::Classes`]).
-#[inline(always)]
-fn classes_64(block: &[u8; 64]) -> (u64, u64, u64) {
-    let (mut word, mut stop, mut white) = (0u64, 0u64, 0u64);
-    for (k, sixteen) in block.as_chunks::<16>().0.iter().enumerate() {
-        let c = classes_16(sixteen);
-        word |= u64::from(c.word) << (16 * k);
-        stop |= u64::from(c.stop) << (16 * k);
-        white |= u64::from(c.white) << (16 * k);
-    }
-    (word, stop, white)
 }
 
 #[cfg(test)]

@@ -373,28 +373,16 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 /// the smaller of the two.
 fn count_words(text: &str, limit: usize) -> usize {
     let bytes = text.as_bytes();
-    let mut count = 0;
-    // Sixteen bytes at a time while they are ASCII: a word starts at each
+    // 64 bytes at a time while they are ASCII: a word starts at each
     // letter or digit after a byte that is neither.
-    let mut in_word = 0u32;
-    let (chunks, _) = bytes.as_chunks::<16>();
-    let mut i = 0;
-    for chunk in chunks {
-        let classes = crate::ascii::classes_16(chunk);
-        if classes.wide != 0 {
-            break;
-        }
-        let word = u32::from(classes.word);
-        count += (word & !(word << 1 | in_word)).count_ones() as usize;
-        in_word = word >> 15;
-        i += 16;
-        if count >= limit {
-            return limit;
-        }
+    let runs = crate::ascii::count_runs(bytes, limit, |c| c.word);
+    let (mut count, mut i) = (runs.count, runs.taken);
+    if count >= limit {
+        return limit;
     }
     // The rest a byte at a time, and a character at a time where it is
     // not ASCII.
-    let mut in_word = in_word == 1;
+    let mut in_word = runs.in_run;
     while i < bytes.len() {
         let letter = if bytes[i].is_ascii() {
             i += 1;
