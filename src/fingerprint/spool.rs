@@ -165,8 +165,11 @@ impl Record {
     pub fn add(&mut self, shingles: &Shingles) {
         let at = self.hashes.len();
         self.hashes.resize(at + shingles.hashes.len() * 8, 0);
-        for (bytes, h) in self.hashes[at..].chunks_exact_mut(8).zip(&shingles.hashes) {
-            bytes.copy_from_slice(&h.to_le_bytes());
+        // Arrays of eight rather than slices: no check of each one's length,
+        // and a loop the compiler turns into a copy.
+        let (room, _) = self.hashes[at..].as_chunks_mut::<8>();
+        for (bytes, h) in room.iter_mut().zip(&shingles.hashes) {
+            *bytes = h.to_le_bytes();
         }
         // Paragraphs are shorter than 4 GiB, and so are their word counts.
         self.put(shingles.words as u32);
@@ -175,15 +178,19 @@ impl Record {
         let count_at = self.rest.len();
         self.put(0);
         let mut runs = 0u32;
-        let mut starts = shingles.starts.iter().copied().peekable();
-        while let Some(first) = starts.next() {
-            let mut len = 1;
-            while starts.next_if_eq(&(first + len)).is_some() {
-                len += 1;
-            }
+        let starts = &shingles.starts;
+        let mut i = 0;
+        while let Some(&first) = starts.get(i) {
+            // Fewer than 2^32 shingles in a paragraph.
+            let len = starts[i..]
+                .iter()
+                .zip(first..)
+                .take_while(|&(&start, expected)| start == expected)
+                .count() as u32;
             self.put(first);
             self.put(len);
             runs += 1;
+            i += len as usize;
         }
         self.rest[count_at..count_at + 4].copy_from_slice(&runs.to_le_bytes());
     }
