@@ -579,8 +579,15 @@ impl<'c> Decider<'c> {
 /// candidate sources.
 #[derive(Debug)]
 struct Memory {
-    /// Shingles of kept paragraphs `first..first + recent.len()`.
-    recent: VecDeque<Vec<u64>>,
+    /// The hashes of kept paragraphs `first..first + ends.len()`, one after
+    /// another: one ring for all of them, so that the deciding thread does
+    /// not allocate for each paragraph it keeps.
+    recent: VecDeque<u64>,
+    /// Where each held paragraph's hashes end, counted from the first hash
+    /// ever held.
+    ends: VecDeque<u64>,
+    /// Hashes let go before `recent`'s first.
+    dropped: u64,
     first: u32,
     /// How many are held ([`RECENT_PARAGRAPHS`]).
     capacity: usize,
@@ -592,6 +599,8 @@ impl Default for Memory {
     fn default() -> Memory {
         Memory {
             recent: VecDeque::new(),
+            ends: VecDeque::new(),
+            dropped: 0,
             first: 0,
             capacity: RECENT_PARAGRAPHS,
             read: ReadAgain::default(),
@@ -600,40 +609,42 @@ impl Default for Memory {
 }
 
 impl Memory {
-    /// Keeps the shingles of kept paragraph `number`, the next one: in the
-    /// room of the oldest one held, once there are as many as are held,
-    /// so that the deciding thread seldom allocates for them.
+    /// Keeps the shingles of kept paragraph `number`, the next one, and
+    /// lets the oldest go once there are as many as are held.
     fn remember(&mut self, number: u32, hashes: &[u64]) {
-        let mut room = Vec::new();
-        if self.recent.len() >= self.capacity {
-            room = self.recent.pop_front().unwrap_or_default();
+        if self.ends.len() >= self.capacity
+            && let Some(end) = self.ends.pop_front()
+        {
+            self.recent.drain(..(end - self.dropped) as usize);
+            self.dropped = end;
             self.first += 1;
         }
-        debug_assert_eq!(number, self.first + self.recent.len() as u32);
-        // A room much larger than the paragraph is let go: each room would
-        // otherwise keep the size of the longest paragraph it ever held,
-        // and the memory held crept up by 19 MB at a gigabyte of news.
-        if room.capacity() > 2 * hashes.len() + 16 {
-            room = Vec::new();
-        }
-        room.clear();
-        room.extend_from_slice(hashes);
-        self.recent.push_back(room);
+        debug_assert_eq!(number, self.first + self.ends.len() as u32);
+        self.recent.extend(hashes);
+        self.ends.push_back(self.dropped + self.recent.len() as u64);
     }
 
     /// Adds the shingles of kept paragraph `number` to `into`; `false` when
     /// they are not held.
     fn fetch(&mut self, number: u32, into: &mut Vec<u64>) -> bool {
-        match number
+        let Some(i) = number
             .checked_sub(self.first)
-            .and_then(|i| self.recent.get(i as usize))
-        {
-            Some(hashes) => {
-                into.extend_from_slice(hashes);
-                true
-            }
-            None => self.read.fetch(number, into),
-        }
+            .map(|i| i as usize)
+            .filter(|&i| i < self.ends.len())
+        else {
+            return self.read.fetch(number, into);
+        };
+        let start = match i {
+            0 => self.dropped,
+            _ => self.ends[i - 1],
+        };
+        let range = (start - self.dropped) as usize..(self.ends[i] - self.dropped) as usize;
+        let (front, back) = self.recent.as_slices();
+        // The range may run from the ring's front slice into its back one.
+        let split = front.len();
+        into.extend_from_slice(&front[range.start.min(split)..range.end.min(split)]);
+        into.extend_from_slice(&back[range.start.max(split) - split..range.end.max(split) - split]);
+        true
     }
 }
 
@@ -815,6 +826,33 @@ mod tests {
         (0..docs.len())
             .map(|i| d.decide(i, docs[i], &Shingled::default(), &mut earlier))
             .collect()
+    }
+
+    #[test]
+    fn memory_holds_the_most_recent_paragraphs_across_the_ring_s_wrap() {
+        let mut memory = Memory {
+            capacity: 3,
+            ..Memory::default()
+        };
+        let hashes = |n: u32| -> Vec<u64> {
+            (0..u64::from(n % 7) * 3)
+                .map(|h| h + 100 * u64::from(n))
+                .collect()
+        };
+        for n in 0..200u32 {
+            memory.remember(n, &hashes(n));
+            for m in 0..=n {
+                let mut into = vec![1];
+                let held = memory.fetch(m, &mut into);
+                assert_eq!(held, m + 3 > n, "{m} after {n}");
+                if held {
+                    assert_eq!(into[1..], hashes(m)[..], "{m} after {n}");
+                }
+            }
+        }
+        // The ring holds the last three paragraphs' hashes and no more.
+        let last: usize = (197..200).map(|n| hashes(n).len()).sum();
+        assert_eq!(memory.recent.len(), last);
     }
 
     #[test]
