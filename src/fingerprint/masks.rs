@@ -7,7 +7,7 @@
 //! follows a stop in the same gap between words (a sentence end). These
 //! three are then taken in the order of their places, a set bit at a time.
 
-use crate::ascii::classes_64;
+use crate::ascii::{Classes64, classes_64};
 
 /// What the walk finds, in text order.
 pub(super) trait Words {
@@ -39,7 +39,7 @@ pub(super) fn walk_ascii(bytes: &[u8], to: &mut impl Words) {
                 &padded
             }
         };
-        let crate::ascii::Classes64 {
+        let Classes64 {
             word, stop, white, ..
         } = classes_64(block);
         let after_word = word << 1 | in_word;
