@@ -78,8 +78,7 @@ pub mod index;
 
 use crate::corpus::Index;
 use crate::fingerprint::Shingles;
-use first::FirstCopies;
-use hashbrown::HashTable;
+use first::{FirstCopies, FirstNumbers};
 use index::AnchorIndex;
 use std::collections::{HashMap, VecDeque};
 
@@ -354,16 +353,13 @@ impl ParagraphShingles<'_> {
 /// fingerprint. Fingerprints are xxh3 hashes, so they are their own hash.
 #[derive(Debug)]
 enum FirstSeen {
-    /// A table sized for every paragraph from the start, which never grows:
-    /// numbers only, 5 bytes a bucket (a map from fingerprint to location
-    /// took 17).
-    Numbers(HashTable<u32>),
+    /// A table sized for every paragraph from the start: 8 bytes an entry,
+    /// with the fingerprint fetched from the document records when its top
+    /// half matches ([`first::FirstNumbers`]).
+    Numbers(FirstNumbers),
     /// A table that grows, holding whole fingerprints, one cache line a
-    /// bucket ([`first::FirstCopies`]): a look-up reads one line, which
-    /// the decision asks for ahead. A look-up in [`FirstSeen::Numbers`]
-    /// fetches the fingerprint from the document records: the number's
-    /// place, its document, the document's paragraphs, reads from memory
-    /// one after the other, seldom in cache at a gigabyte.
+    /// bucket ([`first::FirstCopies`]): a run of one pass has no records
+    /// of the paragraphs to come to size it by.
     Growing(FirstCopies),
 }
 
@@ -372,7 +368,7 @@ impl FirstSeen {
     /// `fingerprint` fetches a kept paragraph's fingerprint by number.
     fn find(&self, hash: u64, fingerprint: impl Fn(u32) -> u64) -> Option<u32> {
         match self {
-            FirstSeen::Numbers(table) => table.find(hash, |&n| fingerprint(n) == hash).copied(),
+            FirstSeen::Numbers(table) => table.get(hash, fingerprint),
             FirstSeen::Growing(table) => table.get(hash),
         }
     }
@@ -380,18 +376,16 @@ impl FirstSeen {
     /// Adds kept paragraph `number`, whose fingerprint is `hash`.
     fn insert(&mut self, hash: u64, number: u32, fingerprint: impl Fn(u32) -> u64) {
         match self {
-            FirstSeen::Numbers(table) => {
-                table.insert_unique(hash, number, |&n| fingerprint(n));
-            }
+            FirstSeen::Numbers(table) => table.insert(hash, number, fingerprint),
             FirstSeen::Growing(table) => table.insert(hash, number),
         }
     }
 
-    /// Starts fetching where [`FirstSeen::find`] of `hash` will look, when
-    /// that can be known.
+    /// Starts fetching where [`FirstSeen::find`] of `hash` will look.
     fn prefetch(&self, hash: u64) {
-        if let FirstSeen::Growing(table) = self {
-            table.prefetch(hash);
+        match self {
+            FirstSeen::Numbers(table) => table.prefetch(hash),
+            FirstSeen::Growing(table) => table.prefetch(hash),
         }
     }
 }
@@ -431,8 +425,8 @@ impl<'c> Decider<'c> {
     /// it grows.
     pub fn with_capacity(near: Option<NearParams>, paragraphs: usize) -> Decider<'c> {
         let mut decider = Decider::new(near);
-        // The table is empty: there is nothing to hash again.
-        decider.first_seen = FirstSeen::Numbers(HashTable::with_capacity(paragraphs));
+        // Sized for every paragraph of text, the table never doubles.
+        decider.first_seen = FirstSeen::Numbers(FirstNumbers::with_capacity(paragraphs));
         decider.kept.reserve_exact(paragraphs);
         decider
     }
@@ -459,8 +453,11 @@ impl<'c> Decider<'c> {
         earlier: &mut dyn Earlier,
     ) -> Vec<Verdict> {
         let mut verdicts = Vec::with_capacity(candidates.len());
-        // Each paragraph's anchors are fetched from memory while the one
-        // before it is decided.
+        // The lines of the anchor table that all of the document's
+        // paragraphs will look at, and those of the first-copy table, are
+        // asked for before the first is decided: at gigabytes the tables
+        // are far larger than the caches, and the deciding thread waits
+        // for each line it reads.
         let prefetch = |index: &AnchorIndex, para: usize| {
             if para < shingled.len() {
                 shingled
@@ -470,7 +467,9 @@ impl<'c> Decider<'c> {
             }
         };
         if let Some((_, index)) = &self.near {
-            prefetch(index, 0);
+            for para in 0..shingled.len() {
+                prefetch(index, para);
+            }
         }
         for c in candidates {
             if let Candidate::Text(hash) = *c {
@@ -478,9 +477,6 @@ impl<'c> Decider<'c> {
             }
         }
         for (para, c) in candidates.iter().enumerate() {
-            if let Some((_, index)) = &self.near {
-                prefetch(index, para + 1);
-            }
             let hash = match *c {
                 Candidate::Boilerplate(rule) => {
                     verdicts.push(Verdict::Boilerplate(rule));
