@@ -390,6 +390,12 @@ impl FirstSeen {
     }
 }
 
+/// The fingerprint of each kept paragraph, by number, as the first-copy
+/// table asks for it.
+fn fingerprints<'a>(kept: &'a [Kept], earlier: &'a dyn Earlier) -> impl Fn(u32) -> u64 + 'a {
+    move |n| earlier.fingerprint(kept[n as usize].location())
+}
+
 /// Decides documents one at a time, in input order.
 #[derive(Debug)]
 pub struct Decider<'c> {
@@ -458,17 +464,12 @@ impl<'c> Decider<'c> {
         // asked for before the first is decided: at gigabytes the tables
         // are far larger than the caches, and the deciding thread waits
         // for each line it reads.
-        let prefetch = |index: &AnchorIndex, para: usize| {
-            if para < shingled.len() {
+        if let Some((_, index)) = &self.near {
+            for para in 0..shingled.len() {
                 shingled
                     .paragraph(para)
                     .anchor_hashes()
                     .for_each(|h| index.prefetch(h));
-            }
-        };
-        if let Some((_, index)) = &self.near {
-            for para in 0..shingled.len() {
-                prefetch(index, para);
             }
         }
         for c in candidates {
@@ -488,10 +489,11 @@ impl<'c> Decider<'c> {
                 verdicts.push(Verdict::CorpusDuplicate(number));
                 continue;
             }
-            let kept = &self.kept;
-            let fingerprint = |n: u32| earlier.fingerprint(kept[n as usize].location());
-            if let Some(first) = self.first_seen.find(hash, fingerprint) {
-                verdicts.push(Verdict::Duplicate(kept[first as usize].location()));
+            if let Some(first) = self
+                .first_seen
+                .find(hash, fingerprints(&self.kept, earlier))
+            {
+                verdicts.push(Verdict::Duplicate(self.kept[first as usize].location()));
                 continue;
             }
             let number = u32::try_from(self.kept.len()).expect("fewer than 2^32 kept paragraphs");
@@ -548,9 +550,8 @@ impl<'c> Decider<'c> {
                 doc: doc as u32,
                 para: para as u32,
             });
-            let kept = &self.kept;
-            let fingerprint = |n: u32| earlier.fingerprint(kept[n as usize].location());
-            self.first_seen.insert(hash, number, fingerprint);
+            self.first_seen
+                .insert(hash, number, fingerprints(&self.kept, earlier));
             verdicts.push(Verdict::Kept);
         }
         verdicts
@@ -635,11 +636,7 @@ impl Memory {
             _ => self.ends[i - 1],
         };
         let range = (start - self.dropped) as usize..(self.ends[i] - self.dropped) as usize;
-        let (front, back) = self.recent.as_slices();
-        // The range may run from the ring's front slice into its back one.
-        let split = front.len();
-        into.extend_from_slice(&front[range.start.min(split)..range.end.min(split)]);
-        into.extend_from_slice(&back[range.start.max(split) - split..range.end.max(split) - split]);
+        into.extend(self.recent.range(range).copied());
         true
     }
 }
