@@ -426,11 +426,18 @@ impl<'c> Decider<'c> {
         }
     }
 
-    /// [`Decider::new`] with room for `paragraphs` fingerprints from the
-    /// start, so that the table is not rebuilt (and briefly held twice) as
-    /// it grows.
-    pub fn with_capacity(near: Option<NearParams>, paragraphs: usize) -> Decider<'c> {
+    /// [`Decider::new`] with room for `paragraphs` fingerprints and, with
+    /// near-duplicates on, `anchors` anchors from the start, so that the
+    /// tables are not rebuilt (and briefly held twice) as they grow.
+    pub fn with_capacity(
+        near: Option<NearParams>,
+        paragraphs: usize,
+        anchors: usize,
+    ) -> Decider<'c> {
         let mut decider = Decider::new(near);
+        if let Some((_, index)) = &mut decider.near {
+            *index = AnchorIndex::with_capacity(anchors);
+        }
         // Sized for every paragraph of text, the table never doubles.
         decider.first_seen = FirstSeen::Numbers(FirstNumbers::with_capacity(paragraphs));
         decider.kept.reserve_exact(paragraphs);
@@ -878,7 +885,7 @@ mod tests {
                 .collect()
         };
         let grown = decide_with(Decider::new(None));
-        assert_eq!(grown, decide_with(Decider::with_capacity(None, 10_000)));
+        assert_eq!(grown, decide_with(Decider::with_capacity(None, 10_000, 0)));
         // Tables that grow hold whole fingerprints: they never ask for one.
         struct Unasked;
         impl Earlier for Unasked {

@@ -115,6 +115,9 @@ struct Analysis {
     /// The encoding the file was decoded from; `None` for UTF-8.
     encoding: Option<&'static encoding_rs::Encoding>,
     paragraphs: Box<[Para]>,
+    /// The anchors ([`decide::index`]) of its paragraphs that near-duplicate
+    /// matching looks at: what the decision's anchor table is sized for.
+    anchors: u32,
     /// Where the first pass left the shingles of its paragraphs, for the
     /// second (see [`fingerprint::spool`]); `None` when it could not, and
     /// the second pass makes them again.
@@ -531,11 +534,11 @@ pub fn run_with_progress(
     let one_pass = one_pass(config, &stripper);
     let mut fresh_entries = Vec::new().into_iter();
     // The documents and what the corpus step found of them, the number of
-    // text paragraphs, and how many items the second pass goes through:
-    // the entries, or the documents of the first pass.
-    let (docs, doc_matches, texts, count) = if one_pass {
+    // text paragraphs and of their anchors, and how many items the second
+    // pass goes through: the entries, or the documents of the first pass.
+    let (docs, doc_matches, (texts, anchors), count) = if one_pass {
         fresh_entries = entries.into_iter();
-        (Docs::to_come(total), Vec::new(), 0, total)
+        (Docs::to_come(total), Vec::new(), (0, 0), total)
     } else {
         // Pass 1, per document.
         phases.start(Phase::Read, total);
@@ -604,8 +607,10 @@ pub fn run_with_progress(
             .flat_map(|d| d.paragraphs.iter())
             .filter(|p| p.is_text())
             .count();
+        // Counted before the `repeated-block` signal: at most as many.
+        let anchors = docs.iter().map(|d| d.anchors as usize).sum();
         let count = docs.len();
-        (docs, doc_matches, texts, count)
+        (docs, doc_matches, (texts, anchors), count)
     };
 
     // Pass 2, chunk by chunk.
@@ -616,7 +621,7 @@ pub fn run_with_progress(
     // A run of one pass does not know how many paragraphs will come.
     let mut decider = match one_pass {
         true => Decider::new(near),
-        false => Decider::with_capacity(near, texts),
+        false => Decider::with_capacity(near, texts, anchors),
     };
     if let Some(corpus) = &corpus {
         decider = decider.against(corpus);
@@ -1084,6 +1089,8 @@ thread_local! {
     static SHINGLES: std::cell::RefCell<fingerprint::Shingles> = std::cell::RefCell::default();
     /// A document's spool record.
     static RECORD: std::cell::RefCell<spool::Record> = std::cell::RefCell::default();
+    /// A paragraph's anchors, counted.
+    static ANCHORS: std::cell::RefCell<Vec<u32>> = std::cell::RefCell::default();
 }
 
 /// Bytes of room a worker keeps in each buffer of [`analyze`] for the next
@@ -1135,6 +1142,8 @@ fn analyze(
     let mut sketch = Sketch::default();
     let mut shingles = SHINGLES.take();
     let mut stored = RECORD.take();
+    let mut anchors = ANCHORS.take();
+    let mut anchor_count = 0usize;
     let mut records = Vec::with_capacity(paragraphs.len());
     for (((span, paragraph), normalized), rule) in
         spans.iter().zip(&paragraphs).zip(&normalized).zip(stripped)
@@ -1157,8 +1166,17 @@ fn analyze(
                     fingerprint::shingles(normalized, config.shingle_width, &mut shingles);
                     sketch.add(&shingles.hashes);
                     record.shingles = shingles.len() as u32;
-                    if spool.is_some() && record.spooled(config) {
-                        stored.add(&shingles);
+                    if record.spooled(config) {
+                        if spool.is_some() {
+                            stored.add(&shingles);
+                        }
+                        anchors.clear();
+                        decide::index::append_anchor_positions(
+                            &shingles.hashes,
+                            &shingles.starts,
+                            &mut anchors,
+                        );
+                        anchor_count += anchors.len();
                     }
                 }
             }
@@ -1171,6 +1189,8 @@ fn analyze(
         body_start: text.body_start,
         encoding: text.encoding,
         paragraphs: records.into_boxed_slice(),
+        // No more anchors than shingles, and fewer shingles than bytes.
+        anchors: anchor_count as u32,
         source,
         // A record that cannot be written costs its document the time of
         // making its shingles again, nothing more.
@@ -1186,6 +1206,9 @@ fn analyze(
     if stored.room() <= KEPT_ROOM {
         stored.clear();
         RECORD.set(stored);
+    }
+    if anchors.capacity() * 4 <= KEPT_ROOM {
+        ANCHORS.set(anchors);
     }
     Ok(Analyzed {
         doc: analysis,

@@ -37,14 +37,24 @@
 //! full shingles then rejects.
 //!
 //! A shard is a table of its own making rather than a hash map: buckets of
-//! eight entries, each bucket one cache line, placed by the key's low bits
-//! and probed in turn. At 5 GB of text the table is far larger than the
+//! eight entries, each bucket one cache line, placed by the key's low 24
+//! bits (scaled to the number of buckets, which need not be a power of
+//! two) and probed in turn. At 5 GB of text the table is far larger than the
 //! processor's caches, and a look-up is one read from memory, on the
 //! deciding thread, which is the bottleneck there. A hash map reads two
 //! lines for a key it holds (its control bytes and its entry) and cannot
 //! say where a key will be; here one line holds both, and
 //! [`AnchorIndex::prefetch`] asks for it while the paragraph before is
 //! still being decided.
+//!
+//! In a run of two passes the table is sized once, before the second pass,
+//! for every anchor the first pass counted in paragraphs of text
+//! ([`AnchorIndex::with_capacity`]): only kept paragraphs add theirs, and
+//! an anchor already held is not added again, so the table never grows.
+//! Grown by doubling from nothing, as in a run of one pass, it was built
+//! twice over on the deciding thread, and the memory of each new table
+//! cleared by the kernel as it was first touched: at a gigabyte of text,
+//! a sixth of that thread's time.
 
 #[cfg(test)]
 use crate::fingerprint::Shingles;
@@ -78,6 +88,19 @@ fn shard(key: u32) -> usize {
 }
 
 impl AnchorIndex {
+    /// An empty table with room for `anchors` anchors at most, for which it
+    /// will not grow: a shard takes its share of them, with room for the
+    /// share to vary (keys are hash bits, and spread evenly only on
+    /// average).
+    pub fn with_capacity(anchors: usize) -> AnchorIndex {
+        let share = anchors.div_ceil(SHARDS);
+        // Four standard deviations of a binomial share, and a few more.
+        let room = share + 4 * share.isqrt() + 8;
+        AnchorIndex {
+            shards: (0..SHARDS).map(|_| Shard::with_capacity(room)).collect(),
+        }
+    }
+
     /// Adds the anchors (see the module doc) of the kept paragraph numbered
     /// `number` (kept paragraphs are numbered in input order). An anchor
     /// already held keeps its first holder.
@@ -112,20 +135,49 @@ const BUCKET: usize = 8;
 #[repr(C, align(64))]
 struct Bucket([u64; BUCKET]);
 
-/// One shard: buckets placed by the key's low bits, probed in turn from
-/// there (linear probing a bucket at a time). Entries are never removed,
-/// so the first empty place ends a look-up.
+/// One shard: buckets placed by the key's low 24 bits, probed in turn
+/// from there (linear probing a bucket at a time, from the last to the
+/// first). Entries are never removed, so the first empty place ends a
+/// look-up.
 #[derive(Debug, Default)]
 struct Shard {
-    /// A power of two of them, or none before the first entry.
+    /// None before the first entry, unless sized from the start.
     buckets: Vec<Bucket>,
     len: usize,
 }
 
+/// The bits of a key that place it in its shard: the top 8 choose the
+/// shard ([`shard`]).
+const PLACE_BITS: u32 = 24;
+
 impl Shard {
-    /// The bucket a key's probe starts at; `buckets` must not be empty.
+    /// A shard with room for `entries` entries before it grows.
+    fn with_capacity(entries: usize) -> Shard {
+        Shard {
+            buckets: vec![Bucket::default(); Shard::buckets_for(entries)],
+            len: 0,
+        }
+    }
+
+    /// Buckets that hold `entries` at most 7/8 full.
+    fn buckets_for(entries: usize) -> usize {
+        (entries * 8).div_ceil(BUCKET * 7).max(1)
+    }
+
+    /// The bucket a key's probe starts at: its low 24 bits scaled to the
+    /// number of buckets, which is under 2^32. `buckets` must not be
+    /// empty.
     fn home(&self, key: u32) -> usize {
-        key as usize & (self.buckets.len() - 1)
+        let place = u64::from(key) & ((1 << PLACE_BITS) - 1);
+        ((place * self.buckets.len() as u64) >> PLACE_BITS) as usize
+    }
+
+    /// The bucket probed after `b`.
+    fn next(&self, b: usize) -> usize {
+        match b + 1 {
+            n if n == self.buckets.len() => 0,
+            n => n,
+        }
     }
 
     fn get(&self, key: u32) -> Option<u32> {
@@ -142,7 +194,7 @@ impl Shard {
                     return Some(entry as u32 - 1);
                 }
             }
-            b = (b + 1) & (self.buckets.len() - 1);
+            b = self.next(b);
         }
     }
 
@@ -165,7 +217,7 @@ impl Shard {
                     return;
                 }
             }
-            b = (b + 1) & (self.buckets.len() - 1);
+            b = self.next(b);
         }
     }
 
@@ -406,10 +458,12 @@ mod tests {
         let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for number in 0..60_000u32 {
             let r = next();
-            let key = match r % 3 {
-                // Shard 0 or 255, home bucket 0 or the last few.
+            let key = match r % 4 {
+                // Shard 0 or 255, home bucket 0.
                 0 => ((r >> 8) as u32 & 0x0000_0003) | (0xff00_0000 * ((r >> 40) as u32 & 1)),
-                1 => (r >> 8) as u32 & 0x00ff_ffff,
+                // Shard 0 or 255, the last home bucket.
+                1 => (0x00ff_fffc | (r >> 8) as u32 & 3) | (0xff00_0000 * ((r >> 40) as u32 & 1)),
+                2 => (r >> 8) as u32 & 0x00ff_ffff,
                 _ => (r >> 8) as u32,
             };
             index.insert([u64::from(key) | 0xabcd << 40], number);
@@ -432,6 +486,42 @@ mod tests {
                 .shards
                 .iter()
                 .all(|s| s.len * 8 <= s.buckets.len() * BUCKET * 7)
+        );
+    }
+
+    #[test]
+    fn a_table_sized_for_its_anchors_never_grows_and_holds_them_as_a_map_does() {
+        for anchors in [0, 1, 7, 300, 5_000, 80_000] {
+            let mut index = AnchorIndex::with_capacity(anchors);
+            let sizes: Vec<usize> = index.shards.iter().map(|s| s.buckets.len()).collect();
+            assert!(sizes.iter().all(|&n| n >= 1));
+            let mut model = std::collections::BTreeMap::new();
+            let mut next = xorshift(0x5851_f42d_4c95_7f2d ^ anchors as u64);
+            // Each key added twice, by two paragraphs: the first holds it.
+            let keys: Vec<u64> = (0..anchors).map(|_| next()).collect();
+            for (number, pair) in keys.chunks(2).enumerate() {
+                index.insert(pair.iter().copied(), number as u32);
+                index.insert(pair.iter().copied(), number as u32 + 1_000_000);
+                for &key in pair {
+                    model.entry(key as u32).or_insert(number as u32);
+                }
+            }
+            let after: Vec<usize> = index.shards.iter().map(|s| s.buckets.len()).collect();
+            assert_eq!(sizes, after, "{anchors} anchors grew a shard");
+            for &key in &keys {
+                assert_eq!(index.holder(key), model.get(&(key as u32)).copied());
+            }
+            for _ in 0..1_000 {
+                let key = next();
+                assert_eq!(index.holder(key), model.get(&(key as u32)).copied());
+            }
+        }
+        // Room for a fair share and its spread, not for many times it.
+        let sized = AnchorIndex::with_capacity(12_000_000);
+        let buckets: usize = sized.shards.iter().map(|s| s.buckets.len()).sum();
+        assert!(
+            buckets * BUCKET * 7 <= 12_000_000 * 8 * 102 / 100,
+            "{buckets}"
         );
     }
 
