@@ -274,6 +274,36 @@ impl Shingled {
         self.close(words);
     }
 
+    /// Adds the next paragraph, of `words` words and shingles `width` words
+    /// wide, whose shingles and anchors `fill` appends: their hashes to the
+    /// first vector, their first words to the second, as many of each, and
+    /// the indices of its anchors among them to the third, in order (as
+    /// [`index::append_anchor_positions`] chose them).
+    pub fn push_chosen(
+        &mut self,
+        words: usize,
+        width: usize,
+        fill: impl FnOnce(&mut Vec<u64>, &mut Vec<u32>, &mut Vec<u32>),
+    ) {
+        let (from, anchors_from) = (self.hashes.len(), self.anchors.len());
+        fill(&mut self.hashes, &mut self.starts, &mut self.anchors);
+        let count = self.hashes.len() - from;
+        assert_eq!(
+            count,
+            self.starts.len() - from,
+            "a first word for each shingle"
+        );
+        debug_assert!(self.anchors[anchors_from..].is_sorted());
+        debug_assert!(
+            self.anchors[anchors_from..]
+                .iter()
+                .all(|&a| (a as usize) < count),
+            "anchors among the paragraph's shingles"
+        );
+        self.width = width;
+        self.close(words);
+    }
+
     /// Adds the next paragraph, with no shingles: boilerplate, or a
     /// paragraph that near-duplicate matching does not look at.
     pub fn push_none(&mut self) {

@@ -1167,9 +1167,6 @@ fn analyze(
                     sketch.add(&shingles.hashes);
                     record.shingles = shingles.len() as u32;
                     if record.spooled(config) {
-                        if spool.is_some() {
-                            stored.add(&shingles);
-                        }
                         anchors.clear();
                         decide::index::append_anchor_positions(
                             &shingles.hashes,
@@ -1177,6 +1174,9 @@ fn analyze(
                             &mut anchors,
                         );
                         anchor_count += anchors.len();
+                        if spool.is_some() {
+                            stored.add(&shingles, &anchors);
+                        }
                     }
                 }
             }
@@ -1328,9 +1328,10 @@ fn prepare(
                 continue;
             }
             match from_spool {
-                Some(own) => shingles.push_with(own.words, width, |hashes, starts| {
+                Some(own) => shingles.push_chosen(own.words, width, |hashes, starts, anchors| {
                     own.append_hashes(hashes);
                     own.append_starts(starts);
+                    own.append_anchors(anchors);
                 }),
                 None => {
                     shingle_paragraph(&text, p.span(), config, &mut made);

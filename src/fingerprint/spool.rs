@@ -10,12 +10,16 @@
 //!
 //! A document's record holds the paragraphs whose shingles were kept, in
 //! document order: first the hashes of each, one paragraph after another
-//! (little-endian u64), then for each its word count and the runs of its
-//! shingle starts (a count, then a (first start, length) pair a run, all
-//! little-endian u32). Shingles start on consecutive words inside a
-//! sentence, so a paragraph takes a few pairs rather than a number a
-//! shingle. The hashes come first so that one paragraph's can be read
-//! alone, at an offset worked out from the shingle counts before it.
+//! (little-endian u64), then for each its word count, the runs of its
+//! shingle starts (a count, then a (first start, length) pair a run) and
+//! its anchors ([`crate::decide::index`]: a count, then the index of each
+//! among its shingles), all little-endian u32. Shingles start on
+//! consecutive words inside a sentence, so a paragraph takes a few pairs
+//! rather than a number a shingle. The hashes come first so that one
+//! paragraph's can be read alone, at an offset worked out from the shingle
+//! counts before it. The anchors are chosen once, by the first pass, which
+//! counts them to size the decision's table; about one shingle in nine is
+//! one.
 //!
 //! Each worker thread appends to a file of its own: a file takes one write
 //! at a time, and with one file for all the workers of the first pass
@@ -161,8 +165,9 @@ pub struct Record {
 }
 
 impl Record {
-    /// Adds the next stored paragraph's shingles.
-    pub fn add(&mut self, shingles: &Shingles) {
+    /// Adds the next stored paragraph's shingles, and the indices of its
+    /// anchors among them.
+    pub fn add(&mut self, shingles: &Shingles, anchors: &[u32]) {
         let at = self.hashes.len();
         self.hashes.resize(at + shingles.hashes.len() * 8, 0);
         // Arrays of eight rather than slices: no check of each one's length,
@@ -193,6 +198,11 @@ impl Record {
             i += len as usize;
         }
         self.rest[count_at..count_at + 4].copy_from_slice(&runs.to_le_bytes());
+        // No more anchors than shingles.
+        self.put(anchors.len() as u32);
+        for &anchor in anchors {
+            self.put(anchor);
+        }
     }
 
     fn put(&mut self, n: u32) {
@@ -251,6 +261,8 @@ pub struct Stored<'r> {
     /// The runs of its shingle starts: (first start, length) pairs,
     /// little-endian u32.
     runs: &'r [u8],
+    /// The indices of its anchors among its shingles, little-endian u32.
+    anchors: &'r [u8],
     /// Words in the paragraph.
     pub words: usize,
 }
@@ -268,6 +280,12 @@ impl Stored<'_> {
             // Checked by `paragraphs`.
             out.extend(first..first + len);
         }
+    }
+
+    /// Appends the indices of its anchors among its shingles to `out`, in
+    /// order.
+    pub fn append_anchors(&self, out: &mut Vec<u32>) {
+        out.extend(self.anchors.chunks_exact(4).map(le_u32));
     }
 }
 
@@ -303,9 +321,15 @@ pub fn paragraphs<'r>(record: &'r [u8], counts: &[usize]) -> io::Result<Vec<Stor
         if starts != count {
             return Err(bad());
         }
+        let anchors = le_u32(take(&mut rest, 4)?) as usize;
+        let anchors = take(&mut rest, anchors.checked_mul(4).ok_or_else(bad)?)?;
+        if anchors.chunks_exact(4).any(|a| le_u32(a) as usize >= count) {
+            return Err(bad());
+        }
         out.push(Stored {
             hashes: own,
             runs,
+            anchors,
             words,
         });
     }
@@ -330,6 +354,7 @@ fn le_u64(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decide::index::append_anchor_positions;
     use crate::fingerprint::shingled;
 
     const PARAGRAPHS: [&str; 3] = [
@@ -339,13 +364,20 @@ mod tests {
         "Short. Very short. Still short. But this sentence is long enough for shingles.",
     ];
 
+    /// The indices of the anchors of `shingles`.
+    fn anchors(shingles: &Shingles) -> Vec<u32> {
+        let mut chosen = Vec::new();
+        append_anchor_positions(&shingles.hashes, &shingles.starts, &mut chosen);
+        chosen
+    }
+
     #[test]
     fn records_give_back_the_shingles_they_were_made_of() {
         let spool = Spool::new(tempfile::tempfile().expect("a temporary file"));
         let made: Vec<Shingles> = PARAGRAPHS.iter().map(|p| shingled(p)).collect();
         let mut record = Record::default();
         assert!(record.is_empty());
-        made.iter().for_each(|s| record.add(s));
+        made.iter().for_each(|s| record.add(s, &anchors(s)));
         // Another document's record first, so that offsets matter.
         let other = spool.append(&[7; 13]).expect("written");
         let place = spool.append(record.finish()).expect("written");
@@ -365,17 +397,20 @@ mod tests {
     fn stored_paragraphs_append_their_shingles_to_what_is_there() {
         let made: Vec<Shingles> = PARAGRAPHS.iter().map(|p| shingled(p)).collect();
         let mut record = Record::default();
-        made.iter().for_each(|s| record.add(s));
+        made.iter().for_each(|s| record.add(s, &anchors(s)));
         let bytes = record.finish().to_vec();
         let counts: Vec<usize> = made.iter().map(Shingles::len).collect();
         let read = paragraphs(&bytes, &counts).expect("whole");
         assert_eq!(read.len(), made.len());
         for (stored, shingles) in read.iter().zip(&made) {
-            let (mut hashes, mut starts) = (vec![7], vec![7]);
+            let (mut hashes, mut starts, mut chosen) = (vec![7], vec![7], vec![7]);
             stored.append_hashes(&mut hashes);
             stored.append_starts(&mut starts);
+            stored.append_anchors(&mut chosen);
             assert_eq!(hashes[1..], shingles.hashes[..]);
             assert_eq!(starts[1..], shingles.starts[..]);
+            assert_eq!(chosen[1..], anchors(shingles)[..]);
+            assert!(chosen.len() > 1);
             assert_eq!(stored.words, shingles.words);
         }
         // A record holds exactly the paragraphs it is read for.
@@ -425,10 +460,16 @@ mod tests {
     fn damaged_records_are_refused() {
         let made = shingled(PARAGRAPHS[0]);
         let mut record = Record::default();
-        record.add(&made);
+        record.add(&made, &anchors(&made));
         let bytes = record.finish().to_vec();
         let counts = [made.len()];
+        assert!(decode(&bytes, &counts, 5).is_ok());
         assert!(decode(&bytes[..bytes.len() - 1], &counts, 5).is_err());
+        // An anchor past the paragraph's shingles.
+        let mut past = bytes.clone();
+        let last = past.len() - 4;
+        past[last..].copy_from_slice(&(made.len() as u32).to_le_bytes());
+        assert!(decode(&past, &counts, 5).is_err());
         assert!(decode(&bytes, &[made.len() + 1], 5).is_err());
         let mut longer = bytes.clone();
         longer.push(0);
