@@ -1315,6 +1315,7 @@ fn prepare(
         let width = config.shingle_width.max(1);
         shingles.reserve(doc.paragraphs.len(), counts.iter().sum());
         let mut made = fingerprint::Shingles::default();
+        let mut chosen = Vec::new();
         for p in doc.paragraphs.iter() {
             let from_spool = match p.spooled(config) {
                 true => stored.next(),
@@ -1335,7 +1336,15 @@ fn prepare(
                 }),
                 None => {
                     shingle_paragraph(&text, p.span(), config, &mut made);
-                    shingles.push(&made);
+                    // As the spool would give them: anchors chosen on the
+                    // whole hashes, hashes compared by their low bits.
+                    chosen.clear();
+                    decide::index::append_anchor_positions(&made.hashes, &made.starts, &mut chosen);
+                    shingles.push_chosen(made.words, width, |hashes, starts, anchors| {
+                        hashes.extend(made.hashes.iter().map(|&h| spool::kept_bits(h)));
+                        starts.extend_from_slice(&made.starts);
+                        anchors.extend_from_slice(&chosen);
+                    });
                 }
             }
         }
@@ -1348,8 +1357,9 @@ fn prepare(
     })
 }
 
-/// The shingle hashes of paragraph `para` of `doc`: a candidate source of
-/// a near-duplicate that is no longer in the decision's memory. Read from
+/// The shingle hashes ([`spool::kept_bits`]) of paragraph `para` of
+/// `doc`: a candidate source of a near-duplicate that is no longer in the
+/// decision's memory. Read from
 /// the spool, or else again from its document; a document that cannot be
 /// read again, or changed, gives none.
 ///
@@ -1374,7 +1384,8 @@ fn read_shingles(
     };
     let mut shingles = fingerprint::Shingles::default();
     shingle_paragraph(&text, doc.span(para), config, &mut shingles);
-    shingles.hashes
+    // As the spool would give them.
+    shingles.hashes.into_iter().map(spool::kept_bits).collect()
 }
 
 /// How many shingles the spool record of `doc` holds before those of

@@ -8,9 +8,17 @@
 //! back: one read a document, and one a paragraph for a candidate source
 //! of a near-duplicate.
 //!
+//! The second pass compares shingles by the low 32 bits of their hashes
+//! ([`kept_bits`]), and the spool holds no more: half the bytes to write
+//! and to read again. Two different shingles of a paragraph and its
+//! candidate sources agree in those bits about once in 2^32 pairs; such a
+//! pair would count one word more as covered. The anchors, which the first
+//! pass chooses on the whole hashes, and the anchor table's keys (their
+//! low 32 bits already) are the same as before.
+//!
 //! A document's record holds the paragraphs whose shingles were kept, in
 //! document order: first the hashes of each, one paragraph after another
-//! (little-endian u64), then for each its word count, the runs of its
+//! (their low 32 bits, little-endian), then for each its word count, the runs of its
 //! shingle starts (a count, then a (first start, length) pair a run) and
 //! its anchors ([`crate::decide::index`]: a count, then the index of each
 //! among its shingles), all little-endian u32. Shingles start on
@@ -32,6 +40,15 @@ use super::Shingles;
 use std::fs::File;
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A shingle hash as the second pass compares it: its low 32 bits, all
+/// the spool holds (see the module doc).
+pub fn kept_bits(hash: u64) -> u64 {
+    hash & 0xffff_ffff
+}
+
+/// Bytes a shingle's hash takes in a record.
+const HASH_BYTES: usize = 4;
 
 /// The temporary files of shingles (see the module doc).
 #[derive(Debug)]
@@ -109,18 +126,22 @@ impl Spool {
         self.part(place)?.read_at(place.len as usize, place.offset)
     }
 
-    /// The `count` shingle hashes that start `skip` hashes into the record
-    /// at `place`: one paragraph's, when `skip` counts the hashes of the
+    /// The `count` shingle hashes ([`kept_bits`]) that start `skip` hashes
+    /// into the record at `place`: one paragraph's, when `skip` counts the
+    /// hashes of the
     /// paragraphs stored before it.
     pub fn hashes(&self, place: Place, skip: usize, count: usize) -> io::Result<Vec<u64>> {
-        let (start, len) = (skip * 8, count * 8);
+        let (start, len) = (skip * HASH_BYTES, count * HASH_BYTES);
         if start + len > place.len as usize {
             return Err(io::Error::other("past the end of the document's record"));
         }
         let bytes = self
             .part(place)?
             .read_at(len, place.offset + start as u64)?;
-        Ok(bytes.chunks_exact(8).map(le_u64).collect())
+        Ok(bytes
+            .chunks_exact(HASH_BYTES)
+            .map(|b| u64::from(le_u32(b)))
+            .collect())
     }
 
     fn part(&self, place: Place) -> io::Result<&Part> {
@@ -169,12 +190,13 @@ impl Record {
     /// anchors among them.
     pub fn add(&mut self, shingles: &Shingles, anchors: &[u32]) {
         let at = self.hashes.len();
-        self.hashes.resize(at + shingles.hashes.len() * 8, 0);
-        // Arrays of eight rather than slices: no check of each one's length,
-        // and a loop the compiler turns into a copy.
-        let (room, _) = self.hashes[at..].as_chunks_mut::<8>();
-        for (bytes, h) in room.iter_mut().zip(&shingles.hashes) {
-            *bytes = h.to_le_bytes();
+        self.hashes
+            .resize(at + shingles.hashes.len() * HASH_BYTES, 0);
+        // Arrays rather than slices: no check of each one's length.
+        let (room, _) = self.hashes[at..].as_chunks_mut::<HASH_BYTES>();
+        for (bytes, &h) in room.iter_mut().zip(&shingles.hashes) {
+            // The low 32 bits (`kept_bits`).
+            *bytes = (h as u32).to_le_bytes();
         }
         // Paragraphs are shorter than 4 GiB, and so are their word counts.
         self.put(shingles.words as u32);
@@ -256,7 +278,7 @@ pub fn decode(record: &[u8], counts: &[usize], width: usize) -> io::Result<Vec<S
 /// One stored paragraph of a record, read where it lies ([`paragraphs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Stored<'r> {
-    /// Its shingle hashes, little-endian.
+    /// Its shingle hashes' low 32 bits, little-endian.
     hashes: &'r [u8],
     /// The runs of its shingle starts: (first start, length) pairs,
     /// little-endian u32.
@@ -268,9 +290,13 @@ pub struct Stored<'r> {
 }
 
 impl Stored<'_> {
-    /// Appends its shingle hashes to `out`, in order.
+    /// Appends its shingle hashes ([`kept_bits`]) to `out`, in order.
     pub fn append_hashes(&self, out: &mut Vec<u64>) {
-        out.extend(self.hashes.chunks_exact(8).map(le_u64));
+        out.extend(
+            self.hashes
+                .chunks_exact(HASH_BYTES)
+                .map(|b| u64::from(le_u32(b))),
+        );
     }
 
     /// Appends the first word of each of its shingles to `out`, in order.
@@ -305,10 +331,10 @@ pub fn paragraphs<'r>(record: &'r [u8], counts: &[usize]) -> io::Result<Vec<Stor
     }
     let total: usize = counts.iter().sum();
     let mut rest = record;
-    let mut hashes = take(&mut rest, total.checked_mul(8).ok_or_else(bad)?)?;
+    let mut hashes = take(&mut rest, total.checked_mul(HASH_BYTES).ok_or_else(bad)?)?;
     let mut out = Vec::with_capacity(counts.len());
     for &count in counts {
-        let own = take(&mut hashes, count * 8)?;
+        let own = take(&mut hashes, count * HASH_BYTES)?;
         let head = take(&mut rest, 8)?;
         let (words, runs) = (le_u32(&head[..4]) as usize, le_u32(&head[4..]) as usize);
         let runs = take(&mut rest, runs.checked_mul(8).ok_or_else(bad)?)?;
@@ -345,12 +371,6 @@ fn le_u32(bytes: &[u8]) -> u32 {
     u32::from_le_bytes(word)
 }
 
-fn le_u64(bytes: &[u8]) -> u64 {
-    let mut word = [0; 8];
-    word.copy_from_slice(bytes);
-    u64::from_le_bytes(word)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,6 +391,14 @@ mod tests {
         chosen
     }
 
+    /// `shingles` as the spool gives them back: their hashes' low 32 bits.
+    fn kept(shingles: &Shingles) -> Shingles {
+        Shingles {
+            hashes: shingles.hashes.iter().map(|&h| kept_bits(h)).collect(),
+            ..shingles.clone()
+        }
+    }
+
     #[test]
     fn records_give_back_the_shingles_they_were_made_of() {
         let spool = Spool::new(tempfile::tempfile().expect("a temporary file"));
@@ -385,11 +413,14 @@ mod tests {
         assert_eq!(place.offset, 13);
         let counts: Vec<usize> = made.iter().map(Shingles::len).collect();
         let bytes = spool.record(place).expect("read");
-        assert_eq!(decode(&bytes, &counts, 5).expect("decoded"), made);
+        let kept_made: Vec<Shingles> = made.iter().map(kept).collect();
+        assert_eq!(decode(&bytes, &counts, 5).expect("decoded"), kept_made);
         assert_eq!(
             spool.hashes(place, counts[0], counts[1]).expect("read"),
-            made[1].hashes
+            kept_made[1].hashes
         );
+        // Hashes that differ above their low 32 bits, as made.
+        assert!(made.iter().any(|s| s.hashes.iter().any(|&h| h >> 32 != 0)));
         assert!(spool.hashes(place, counts[0], place.len as usize).is_err());
     }
 
@@ -407,7 +438,7 @@ mod tests {
             stored.append_hashes(&mut hashes);
             stored.append_starts(&mut starts);
             stored.append_anchors(&mut chosen);
-            assert_eq!(hashes[1..], shingles.hashes[..]);
+            assert_eq!(hashes[1..], kept(shingles).hashes[..]);
             assert_eq!(starts[1..], shingles.starts[..]);
             assert_eq!(chosen[1..], anchors(shingles)[..]);
             assert!(chosen.len() > 1);
