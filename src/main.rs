@@ -25,16 +25,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> ExitCode {
-    // Give freed memory back to the system 10 ms after it is freed. With no
+    // Give freed memory back to the system 50 ms after it is freed. With no
     // delay every free of a page's last block unmapped it at once: at a
     // gigabyte of text that was 3 to 4 CPU-seconds of page clearing and of
     // the TLB flushes unmapping sends to the other core, for 10 MB less
-    // peak memory. The large frees of the first pass (the signatures, the
-    // grouping of documents) are still returned long before the decision's
-    // tables reach their size.
+    // peak memory. At 10 ms, much memory was still given back moments
+    // before it was needed again: 2 to 3 s more system time at a
+    // gigabyte, for the same peak.
+    // The large frees of the first pass (the signatures, the grouping of
+    // documents) are still returned long before the decision's tables
+    // fill.
     // SAFETY: sets one of mimalloc's options to a documented value; it
     // reads no memory of ours.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 50) };
     let config = match cli::Cli::parse().resolve() {
         Ok(cli::Action::Run(config)) => config,
         Ok(cli::Action::Explain(request)) => return explain(&request),
