@@ -136,8 +136,8 @@ const BUCKET: usize = 8;
 struct Bucket([u64; BUCKET]);
 
 /// One shard: buckets placed by the key's low 24 bits, probed in turn
-/// from there (linear probing a bucket at a time, from the last to the
-/// first). Entries are never removed, so the first empty place ends a
+/// from there (linear probing a bucket at a time, the first bucket after
+/// the last). Entries are never removed, so the first empty place ends a
 /// look-up.
 #[derive(Debug, Default)]
 struct Shard {

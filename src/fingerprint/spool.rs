@@ -18,7 +18,7 @@
 //!
 //! A document's record holds the paragraphs whose shingles were kept, in
 //! document order: first the hashes of each, one paragraph after another
-//! (their low 32 bits, little-endian), then for each its word count, the runs of its
+//! (their low 32 bits), then for each its word count, the runs of its
 //! shingle starts (a count, then a (first start, length) pair a run) and
 //! its anchors ([`crate::decide::index`]: a count, then the index of each
 //! among its shingles), all little-endian u32. Shingles start on
@@ -128,8 +128,7 @@ impl Spool {
 
     /// The `count` shingle hashes ([`kept_bits`]) that start `skip` hashes
     /// into the record at `place`: one paragraph's, when `skip` counts the
-    /// hashes of the
-    /// paragraphs stored before it.
+    /// hashes of the paragraphs stored before it.
     pub fn hashes(&self, place: Place, skip: usize, count: usize) -> io::Result<Vec<u64>> {
         let (start, len) = (skip * HASH_BYTES, count * HASH_BYTES);
         if start + len > place.len as usize {
