@@ -17,14 +17,14 @@
 #              articles in ../shared/eval/news/bbc when present, else
 #              fixtures/seeds)
 # --out DIR    where the outputs go (default: $CARGO_TARGET_DIR/bench-scale,
-#              on the disk: 5 GB of corpus, 4 GB of output and the 5.5 GB
+#              on the disk: 5 GB of corpus, 4 GB of output and the 3.4 GB
 #              temporary file of shingles do not fit in memory together)
 # --drop-caches  before each run, write dirty pages out and empty the page
 #              cache (`sync; echo 3 > /proc/sys/vm/drop_caches`, as root;
 #              files on tmpfs, the drops among them, stay), so that every
 #              run starts with the same free memory rather than with
 #              whatever other files the machine last used held in the
-#              cache. A 5 GB run keeps its 5.5 GB of shingles in the page
+#              cache. A 5 GB run keeps its 3.4 GB of shingles in the page
 #              cache between the passes; when other files hold that memory,
 #              it reads them back from the disk (the disk_MB column)
 #
