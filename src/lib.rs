@@ -1359,9 +1359,8 @@ fn prepare(
 
 /// The shingle hashes ([`spool::kept_bits`]) of paragraph `para` of
 /// `doc`: a candidate source of a near-duplicate that is no longer in the
-/// decision's memory. Read from
-/// the spool, or else again from its document; a document that cannot be
-/// read again, or changed, gives none.
+/// decision's memory. Read from the spool, or else again from its
+/// document; a document that cannot be read again, or changed, gives none.
 ///
 /// `before` gives how many shingles its record holds before the
 /// paragraph's ([`spooled_before`]).

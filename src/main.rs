@@ -31,10 +31,9 @@ fn main() -> ExitCode {
     // the TLB flushes unmapping sends to the other core, for 10 MB less
     // peak memory. At 10 ms, much memory was still given back moments
     // before it was needed again: 2 to 3 s more system time at a
-    // gigabyte, for the same peak.
-    // The large frees of the first pass (the signatures, the grouping of
-    // documents) are still returned long before the decision's tables
-    // fill.
+    // gigabyte, for the same peak. The large frees of the first pass (the
+    // signatures, the grouping of documents) are still returned before
+    // the decision's tables fill.
     // SAFETY: sets one of mimalloc's options to a documented value; it
     // reads no memory of ours.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 50) };
