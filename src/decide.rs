@@ -77,6 +77,7 @@ pub mod first;
 pub mod index;
 
 use crate::corpus::Index;
+#[cfg(test)]
 use crate::fingerprint::Shingles;
 use first::{FirstCopies, FirstNumbers};
 use index::AnchorIndex;
@@ -241,37 +242,15 @@ impl Shingled {
         self.anchors.reserve(shingles / 4 + 2 * paragraphs);
     }
 
-    /// Adds the next paragraph, with these shingles.
+    /// Adds the next paragraph, with these shingles and the anchors
+    /// [`index::append_anchor_positions`] chooses among them.
+    #[cfg(test)]
     pub fn push(&mut self, shingles: &Shingles) {
-        self.push_with(shingles.words, shingles.width, |hashes, starts| {
+        self.push_chosen(shingles.words, shingles.width, |hashes, starts, anchors| {
             hashes.extend_from_slice(&shingles.hashes);
             starts.extend_from_slice(&shingles.starts);
+            index::append_anchor_positions(&shingles.hashes, &shingles.starts, anchors);
         });
-    }
-
-    /// Adds the next paragraph, of `words` words and shingles `width` words
-    /// wide, whose shingles `fill` appends: their hashes to the first
-    /// vector, their first words to the second, as many of each.
-    pub fn push_with(
-        &mut self,
-        words: usize,
-        width: usize,
-        fill: impl FnOnce(&mut Vec<u64>, &mut Vec<u32>),
-    ) {
-        let from = self.hashes.len();
-        fill(&mut self.hashes, &mut self.starts);
-        assert_eq!(
-            self.hashes.len(),
-            self.starts.len(),
-            "a first word for each shingle"
-        );
-        index::append_anchor_positions(
-            &self.hashes[from..],
-            &self.starts[from..],
-            &mut self.anchors,
-        );
-        self.width = width;
-        self.close(words);
     }
 
     /// Adds the next paragraph, of `words` words and shingles `width` words
