@@ -75,6 +75,7 @@
 pub mod documents;
 pub mod first;
 pub mod index;
+pub mod lines;
 
 use crate::corpus::Index;
 #[cfg(test)]

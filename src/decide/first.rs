@@ -21,6 +21,8 @@
 //! entry is 12 bytes (64 bytes a bucket of five), and a shard doubles at
 //! 7/8 full.
 
+use super::lines::Lines;
+
 /// Tables the first-copy table is cut into, by the top byte of the
 /// fingerprint.
 const SHARDS: usize = 256;
@@ -162,8 +164,9 @@ impl FirstCopies {
 /// paragraph of text the first pass found.
 ///
 /// An entry is 8 bytes: the fingerprint's top 32 bits, and the number plus
-/// one (0 is an empty place). Eight make a bucket, one cache line, placed
-/// by the fingerprint's low 32 bits and probed in turn, so that a look-up
+/// one (0 is an empty place). Eight make a bucket, one cache line
+/// ([`super::lines`]), placed by the fingerprint's low 32 bits and probed
+/// in turn, so that a look-up
 /// reads one line, which [`FirstNumbers::prefetch`] asks for ahead. When
 /// the top bits match, the whole fingerprint is fetched from the records
 /// (the `of` argument): for a copy, and for other paragraphs about once in
@@ -175,44 +178,24 @@ impl FirstCopies {
 #[derive(Debug)]
 pub struct FirstNumbers {
     /// At least one.
-    buckets: Vec<Entries>,
+    buckets: Lines,
     len: usize,
 }
-
-/// Entries a bucket of [`FirstNumbers`] holds.
-const ENTRIES: usize = 8;
-
-/// A bucket of [`FirstNumbers`], filled from the front. Aligned to a cache
-/// line.
-#[derive(Debug, Clone, Copy, Default)]
-#[repr(C, align(64))]
-struct Entries([u64; ENTRIES]);
-
-const _: () = assert!(size_of::<Entries>() == 64, "a bucket is one cache line");
 
 impl FirstNumbers {
     /// A table with room for `paragraphs` entries, at most 7/8 full. It
     /// doubles should more come.
     pub fn with_capacity(paragraphs: usize) -> FirstNumbers {
         FirstNumbers {
-            buckets: vec![Entries::default(); paragraphs.div_ceil(7).max(1)],
+            buckets: Lines::for_entries(paragraphs),
             len: 0,
         }
     }
 
     /// The bucket a probe for `fingerprint` starts at: its low 32 bits
-    /// scaled to the number of buckets, which need not be a power of two.
+    /// scaled to the number of buckets.
     fn home(&self, fingerprint: u64) -> usize {
-        (((fingerprint & 0xFFFF_FFFF) * self.buckets.len() as u64) >> 32) as usize
-    }
-
-    /// The next bucket of a probe.
-    fn next(&self, b: usize) -> usize {
-        if b + 1 == self.buckets.len() {
-            0
-        } else {
-            b + 1
-        }
+        self.buckets.home(fingerprint & 0xFFFF_FFFF, 32)
     }
 
     /// The number of the kept paragraph with this fingerprint, if any;
@@ -230,14 +213,14 @@ impl FirstNumbers {
                     return Some(number);
                 }
             }
-            b = self.next(b);
+            b = self.buckets.next(b);
         }
     }
 
     /// Adds kept paragraph `number` with this fingerprint; a fingerprint
     /// already held keeps its first number.
     pub fn insert(&mut self, fingerprint: u64, number: u32, of: impl Fn(u32) -> u64) {
-        if (self.len + 1) * 8 > self.buckets.len() * ENTRIES * 7 {
+        if self.buckets.full_at(self.len) {
             self.grow(&of);
         }
         let stored = u64::from(number.checked_add(1).expect("number below 2^32 - 1"));
@@ -254,7 +237,7 @@ impl FirstNumbers {
                     return;
                 }
             }
-            b = self.next(b);
+            b = self.buckets.next(b);
         }
     }
 
@@ -262,7 +245,7 @@ impl FirstNumbers {
     /// fetched by `of`.
     fn grow(&mut self, of: &impl Fn(u32) -> u64) {
         let count = self.buckets.len() * 2;
-        let old = std::mem::replace(&mut self.buckets, vec![Entries::default(); count]);
+        let old = std::mem::replace(&mut self.buckets, Lines::new(count));
         self.len = 0;
         for &entry in old.iter().flat_map(|b| &b.0).filter(|&&e| e != 0) {
             // Each fingerprint is held once: the first empty place is its.
@@ -273,7 +256,7 @@ impl FirstNumbers {
                     self.len += 1;
                     break;
                 }
-                b = self.next(b);
+                b = self.buckets.next(b);
             }
         }
     }

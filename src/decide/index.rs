@@ -37,9 +37,8 @@
 //! full shingles then rejects.
 //!
 //! A shard is a table of its own making rather than a hash map: buckets of
-//! eight entries, each bucket one cache line, placed by the key's low 24
-//! bits (scaled to the number of buckets, which need not be a power of
-//! two) and probed in turn. At 5 GB of text the table is far larger than the
+//! eight entries, each bucket one cache line ([`super::lines`]), placed by
+//! the key's low 24 bits and probed in turn. At 5 GB of text the table is far larger than the
 //! processor's caches, and a look-up is one read from memory, on the
 //! deciding thread, which is the bottleneck there. A hash map reads two
 //! lines for a key it holds (its control bytes and its entry) and cannot
@@ -56,6 +55,7 @@
 //! cleared by the kernel as it was first touched: at a gigabyte of text,
 //! a sixth of that thread's time.
 
+use super::lines::Lines;
 #[cfg(test)]
 use crate::fingerprint::Shingles;
 
@@ -126,23 +126,13 @@ impl AnchorIndex {
     }
 }
 
-/// Entries a bucket holds: eight of 8 bytes, one 64-byte cache line.
-const BUCKET: usize = 8;
-
-/// A bucket of entries, each `key << 32 | (number + 1)`, filled from the
-/// front; 0 is an empty place, and no entry is 0. Aligned to a cache line.
-#[derive(Debug, Clone, Copy, Default)]
-#[repr(C, align(64))]
-struct Bucket([u64; BUCKET]);
-
-/// One shard: buckets placed by the key's low 24 bits, probed in turn
-/// from there (linear probing a bucket at a time, the first bucket after
-/// the last). Entries are never removed, so the first empty place ends a
-/// look-up.
+/// One shard: [`Lines`] of entries, each `key << 32 | (number + 1)` (no
+/// entry is 0), placed by the key's low 24 bits. Entries are never
+/// removed, so the first empty place ends a look-up.
 #[derive(Debug, Default)]
 struct Shard {
     /// None before the first entry, unless sized from the start.
-    buckets: Vec<Bucket>,
+    buckets: Lines,
     len: usize,
 }
 
@@ -154,30 +144,15 @@ impl Shard {
     /// A shard with room for `entries` entries before it grows.
     fn with_capacity(entries: usize) -> Shard {
         Shard {
-            buckets: vec![Bucket::default(); Shard::buckets_for(entries)],
+            buckets: Lines::for_entries(entries),
             len: 0,
         }
     }
 
-    /// Buckets that hold `entries` at most 7/8 full.
-    fn buckets_for(entries: usize) -> usize {
-        (entries * 8).div_ceil(BUCKET * 7).max(1)
-    }
-
-    /// The bucket a key's probe starts at: its low 24 bits scaled to the
-    /// number of buckets, which is under 2^32. `buckets` must not be
-    /// empty.
+    /// The bucket a key's probe starts at; `buckets` must not be empty.
     fn home(&self, key: u32) -> usize {
-        let place = u64::from(key) & ((1 << PLACE_BITS) - 1);
-        ((place * self.buckets.len() as u64) >> PLACE_BITS) as usize
-    }
-
-    /// The bucket probed after `b`.
-    fn next(&self, b: usize) -> usize {
-        match b + 1 {
-            n if n == self.buckets.len() => 0,
-            n => n,
-        }
+        self.buckets
+            .home(u64::from(key) & ((1 << PLACE_BITS) - 1), PLACE_BITS)
     }
 
     fn get(&self, key: u32) -> Option<u32> {
@@ -194,13 +169,12 @@ impl Shard {
                     return Some(entry as u32 - 1);
                 }
             }
-            b = self.next(b);
+            b = self.buckets.next(b);
         }
     }
 
     fn insert(&mut self, key: u32, number: u32) {
-        // Grown at 7/8 full, so that a probe meets an empty place soon.
-        if (self.len + 1) * 8 > self.buckets.len() * BUCKET * 7 {
+        if self.buckets.full_at(self.len) {
             self.grow();
         }
         let entry =
@@ -217,7 +191,7 @@ impl Shard {
                     return;
                 }
             }
-            b = self.next(b);
+            b = self.buckets.next(b);
         }
     }
 
@@ -225,7 +199,7 @@ impl Shard {
     /// again, in the order the old table held them.
     fn grow(&mut self) {
         let count = (self.buckets.len() * 2).max(4);
-        let old = std::mem::replace(&mut self.buckets, vec![Bucket::default(); count]);
+        let old = std::mem::replace(&mut self.buckets, Lines::new(count));
         self.len = 0;
         for entry in old.iter().flat_map(|b| b.0).filter(|&e| e != 0) {
             self.insert((entry >> 32) as u32, entry as u32 - 1);
@@ -346,6 +320,7 @@ pub fn top_holders<T: Copy + Ord>(
 mod tests {
     use super::*;
     use crate::decide::Location;
+    use crate::decide::lines::ENTRIES;
     use crate::fingerprint::shingled;
 
     fn at(doc: usize, para: usize) -> Location {
@@ -485,7 +460,7 @@ mod tests {
             index
                 .shards
                 .iter()
-                .all(|s| s.len * 8 <= s.buckets.len() * BUCKET * 7)
+                .all(|s| s.len * 8 <= s.buckets.len() * ENTRIES * 7)
         );
     }
 
@@ -520,7 +495,7 @@ mod tests {
         let sized = AnchorIndex::with_capacity(12_000_000);
         let buckets: usize = sized.shards.iter().map(|s| s.buckets.len()).sum();
         assert!(
-            buckets * BUCKET * 7 <= 12_000_000 * 8 * 102 / 100,
+            buckets * ENTRIES * 7 <= 12_000_000 * 8 * 102 / 100,
             "{buckets}"
         );
     }
