@@ -353,7 +353,8 @@ impl ParagraphShingles<'_> {
         self.anchors.iter().map(|&i| self.hashes[i as usize])
     }
 
-    /// [`Shingles::coverage`] of these shingles.
+    /// [`Shingles::coverage`](crate::fingerprint::Shingles::coverage) of
+    /// these shingles.
     pub fn coverage(&self, present: impl FnMut(u64) -> bool) -> f64 {
         crate::fingerprint::coverage(self.hashes, self.starts, self.words, self.width, present)
     }
