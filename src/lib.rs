@@ -526,7 +526,9 @@ pub fn run_with_progress(
     // millions of document records, takes seconds at the largest sizes.
     let mut freeing = Vec::new();
 
-    let entries = walk::walk(&config.inputs, &config.extensions, &config.fields)?;
+    // A JSONL file's lines are found by the run's workers.
+    let entries =
+        pool.install(|| walk::walk(&config.inputs, &config.extensions, &config.fields))?;
     let total = entries.len();
     let mut errors = Vec::new();
     // In a run of one pass, each entry is read when its batch comes round
