@@ -76,7 +76,7 @@ use report::{
     Palette, ParagraphRef, Reason, Removal, Report, Scope, Summary,
 };
 use segment::Span;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -150,11 +150,6 @@ impl Docs {
     /// The documents that are in, in input order.
     fn iter(&self) -> impl Iterator<Item = &Analysis> {
         self.0.iter().filter_map(OnceLock::get)
-    }
-
-    /// [`Docs::iter`], to change them.
-    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Analysis> {
-        self.0.iter_mut().filter_map(OnceLock::get_mut)
     }
 
     /// Room for `count` documents, to come one by one.
@@ -1253,36 +1248,47 @@ fn mark_repeated_blocks(
     min_documents: usize,
     names: &RuleNames,
 ) {
-    // (fingerprint, document or group) pairs, each pair once.
-    let mut pairs: Vec<(u64, usize)> = Vec::new();
-    for (i, doc) in docs.iter().enumerate() {
-        let group = doc_matches[i].map_or(i, |m| m.kept);
-        for p in doc.paragraphs.iter() {
-            if p.is_text() && p.template_shaped {
-                pairs.push((p.fingerprint, group));
-            }
-        }
-    }
-    pairs.sort_unstable();
+    // (fingerprint, document or group) pairs, each pair once. Made, sorted
+    // and marked on the run's workers: on one thread, the walks over every
+    // paragraph record (120 MB at a gigabyte of news) took 0.11 s with no
+    // other work to do.
+    let mut pairs: Vec<(u64, usize)> = docs
+        .0
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, doc)| {
+            let group = doc_matches[i].map_or(i, |m| m.kept);
+            doc.get()
+                .into_iter()
+                .flat_map(|doc| doc.paragraphs.iter())
+                .filter(|p| p.is_text() && p.template_shaped)
+                .map(move |p| (p.fingerprint, group))
+        })
+        .collect();
+    pairs.par_sort_unstable();
     pairs.dedup();
-    let mut seen_in: HashMap<u64, usize> = HashMap::new();
-    for (hash, _) in pairs {
-        *seen_in.entry(hash).or_default() += 1;
-    }
-    let repeated = names.number(strip::REPEATED_BLOCK);
-    for doc in docs.iter_mut() {
-        for p in doc.paragraphs.iter_mut() {
-            if p.is_text()
-                && p.template_shaped
-                && seen_in
-                    .get(&p.fingerprint)
-                    .is_some_and(|&n| n >= min_documents.max(2))
-            {
-                p.rule = repeated;
-                p.fingerprint = 0;
+    // The fingerprints found in enough documents or groups, in order.
+    let repeated: Vec<u64> = pairs
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|pairs| pairs.len() >= min_documents.max(2))
+        .map(|pairs| pairs[0].0)
+        .collect();
+    drop(pairs);
+    let rule = names.number(strip::REPEATED_BLOCK);
+    docs.0
+        .par_iter_mut()
+        .filter_map(OnceLock::get_mut)
+        .for_each(|doc| {
+            for p in doc.paragraphs.iter_mut() {
+                if p.is_text()
+                    && p.template_shaped
+                    && repeated.binary_search(&p.fingerprint).is_ok()
+                {
+                    p.rule = rule;
+                    p.fingerprint = 0;
+                }
             }
-        }
-    }
+        });
 }
 
 /// Second pass, one document: read it again, and take the shingles of the
