@@ -35,30 +35,20 @@ fn signed<'a>(s: &Option<&'a Signature>) -> Option<&'a Signature> {
 /// near-duplicate of, if any. A document without a signature (no shingles)
 /// matches nothing.
 ///
-/// The group-by is a sort of (band key, document) pairs, one band at a
-/// time, run on the rayon pool it is called in: a hash map from band key
-/// to first document took about 400 MB at a gigabyte of text, the pairs of
-/// all bands at once 120 MB, those of one band 6 MB. Keys of different
-/// bands are seeded apart, so no group spans two bands.
+/// The group-by is a sort of (band key, document) pairs, a band at a time
+/// on each thread of the rayon pool it is called in: a hash map from band
+/// key to first document took about 400 MB at a gigabyte of text, the
+/// pairs of all bands at once 120 MB, those of one band 6 MB. Keys of
+/// different bands are seeded apart, so no group spans two bands.
 pub fn cluster(signatures: &[Option<&Signature>], threshold: f64) -> Vec<Option<DocumentMatch>> {
     // (document, the first document that had one of its band keys).
-    let mut earlier: Vec<(u32, u32)> = Vec::new();
-    let mut pairs: Vec<(u64, u32)> = Vec::new();
-    for band in 0..BANDS {
-        pairs.clear();
-        pairs.par_extend(
-            signatures
-                .par_iter()
-                .enumerate()
-                .filter_map(|(doc, s)| Some((signed(s)?.band_key(band)?, doc as u32))),
-        );
-        pairs.par_sort_unstable();
-        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let first = group[0].1;
-            earlier.extend(group[1..].iter().map(|&(_, doc)| (doc, first)));
-        }
-    }
-    drop(pairs);
+    let mut earlier: Vec<(u32, u32)> = (0..BANDS)
+        .into_par_iter()
+        .map_init(Buffers::default, |buffers, band| {
+            band_firsts(signatures, band, buffers)
+        })
+        .flatten_iter()
+        .collect();
     earlier.retain(|&(doc, first)| first < doc);
     earlier.par_sort_unstable();
     earlier.dedup();
@@ -93,6 +83,69 @@ pub fn cluster(signatures: &[Option<&Signature>], threshold: f64) -> Vec<Option<
         });
     }
     matches
+}
+
+/// The pairs of a band, as made and as put in buckets: kept from one band
+/// to the next a thread takes, rather than new memory for each.
+#[derive(Default)]
+struct Buffers {
+    pairs: Vec<(u64, u32)>,
+    placed: Vec<(u64, u32)>,
+}
+
+/// Bits at the top of a band key that choose its pair's bucket
+/// ([`band_firsts`]).
+const BUCKET_BITS: u32 = 12;
+
+/// For band `band`: (document, the first document with the same key) for
+/// every document whose key an earlier one had.
+///
+/// The pairs are first put in buckets by the top bits of their keys, in
+/// document order, and each bucket (about ninety pairs at a gigabyte of
+/// news, in the processor's nearest cache) is sorted alone, rather than
+/// all the band's pairs in one sort; with `buffers` kept from band to
+/// band, grouping the documents of a gigabyte went from 0.34 to 0.38 s to
+/// 0.25 to 0.28 s, with no other work running.
+fn band_firsts(
+    signatures: &[Option<&Signature>],
+    band: usize,
+    buffers: &mut Buffers,
+) -> Vec<(u32, u32)> {
+    let Buffers { pairs, placed } = buffers;
+    pairs.clear();
+    pairs.extend(
+        signatures
+            .iter()
+            .enumerate()
+            .filter_map(|(doc, s)| Some((signed(s)?.band_key(band)?, doc as u32))),
+    );
+    let bucket = |key: u64| (key >> (u64::BITS - BUCKET_BITS)) as usize;
+    // Where each bucket starts, and after the last, where it ends.
+    let mut starts = vec![0; (1 << BUCKET_BITS) + 1];
+    for &(key, _) in pairs.iter() {
+        starts[bucket(key) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    placed.clear();
+    placed.resize(pairs.len(), (0, 0));
+    for &pair in pairs.iter() {
+        let b = bucket(pair.0);
+        placed[next[b]] = pair;
+        next[b] += 1;
+    }
+    let mut found = Vec::new();
+    for ends in starts.windows(2) {
+        let bucket = &mut placed[ends[0]..ends[1]];
+        bucket.sort_unstable();
+        for group in bucket.chunk_by(|a, b| a.0 == b.0) {
+            let first = group[0].1;
+            found.extend(group[1..].iter().map(|&(_, doc)| (doc, first)));
+        }
+    }
+    found
 }
 
 #[cfg(test)]
@@ -137,6 +190,47 @@ mod tests {
         let m = cluster(&refs, 0.8);
         assert_eq!(m[1].map(|m| m.kept), Some(0));
         assert_eq!(m[2].map(|m| m.kept), Some(0));
+    }
+
+    /// [`band_firsts`] as one sort of all the band's pairs.
+    fn firsts_by_one_sort(signatures: &[Option<&Signature>], band: usize) -> Vec<(u32, u32)> {
+        let mut pairs: Vec<(u64, u32)> = signatures
+            .iter()
+            .enumerate()
+            .filter_map(|(doc, s)| Some((signed(s)?.band_key(band)?, doc as u32)))
+            .collect();
+        pairs.sort_unstable();
+        let mut found = Vec::new();
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            found.extend(group[1..].iter().map(|&(_, doc)| (doc, group[0].1)));
+        }
+        found
+    }
+
+    #[test]
+    fn buckets_find_the_pairs_one_sort_finds() {
+        // 3,000 documents, many of them copies or near copies of one of
+        // 40, and some without a signature.
+        let docs: Vec<Signature> = (0..3000u64)
+            .map(|i| {
+                let from = (i * 7919) % 40 * 100 + (i % 3);
+                sig(from..from + 300 + i % 5)
+            })
+            .collect();
+        let refs: Vec<Option<&Signature>> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i % 97 != 0).then_some(s))
+            .collect();
+        let mut buffers = Buffers::default();
+        for band in 0..BANDS {
+            let mut found = band_firsts(&refs, band, &mut buffers);
+            let mut expected = firsts_by_one_sort(&refs, band);
+            assert!(expected.len() > 2000, "{}", expected.len());
+            found.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "band {band}");
+        }
     }
 
     #[test]
