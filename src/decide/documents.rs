@@ -38,8 +38,9 @@ fn signed<'a>(s: &Option<&'a Signature>) -> Option<&'a Signature> {
 /// The group-by is a sort of (band key, document) pairs, a band at a time
 /// on each thread of the rayon pool it is called in: a hash map from band
 /// key to first document took about 400 MB at a gigabyte of text, the
-/// pairs of all bands at once 120 MB, those of one band 6 MB. Keys of
-/// different bands are seeded apart, so no group spans two bands.
+/// pairs of all bands at once 120 MB, those of one band 6 MB (each thread
+/// holds them twice, as made and in buckets). Keys of different bands are
+/// seeded apart, so no group spans two bands.
 pub fn cluster(signatures: &[Option<&Signature>], threshold: f64) -> Vec<Option<DocumentMatch>> {
     // (document, the first document that had one of its band keys).
     let mut earlier: Vec<(u32, u32)> = (0..BANDS)
