@@ -377,18 +377,11 @@ fn scan_lines(
 fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, max: u64) -> io::Result<(u64, bool)> {
     let mut read = 0u64;
     loop {
-        let buf = match reader.fill_buf() {
-            Ok(buf) => buf,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        let buf = fill(reader)?;
         if buf.is_empty() {
             break;
         }
-        let (take, done) = match memchr::memchr(b'\n', buf) {
-            Some(i) => (i + 1, true),
-            None => (buf.len(), false),
-        };
+        let (take, done) = through_break(buf);
         if read + (take as u64) <= max.saturating_add(1) {
             line.extend_from_slice(&buf[..take]);
         }
@@ -539,10 +532,7 @@ fn lines_starting_in(file: &File, start: u64, end: u64) -> io::Result<Vec<Found>
             if buf.is_empty() {
                 return Ok(Vec::new());
             }
-            let (take, done) = match memchr::memchr(b'\n', buf) {
-                Some(i) => (i + 1, true),
-                None => (buf.len(), false),
-            };
+            let (take, done) = through_break(buf);
             reader.consume(take);
             offset += take as u64;
             if done || offset >= end {
@@ -589,10 +579,7 @@ fn skip_line(reader: &mut impl BufRead, offset: u64) -> io::Result<Found> {
         if buf.is_empty() {
             break;
         }
-        let (take, done) = match memchr::memchr(b'\n', buf) {
-            Some(i) => (i + 1, true),
-            None => (buf.len(), false),
-        };
+        let (take, done) = through_break(buf);
         let body = &buf[..take - usize::from(done)];
         blank = blank && body.iter().all(u8::is_ascii_whitespace);
         last = body.last().copied().or(last);
@@ -613,8 +600,16 @@ fn skip_line(reader: &mut impl BufRead, offset: u64) -> io::Result<Found> {
     })
 }
 
+/// How many of `buf`'s bytes belong to the line being read, its `\n`
+/// included, and whether that `\n` is among them.
+fn through_break(buf: &[u8]) -> (usize, bool) {
+    match memchr::memchr(b'\n', buf) {
+        Some(i) => (i + 1, true),
+        None => (buf.len(), false),
+    }
+}
+
 /// The reader's next bytes, after any interrupted read.
-#[cfg(unix)]
 fn fill(reader: &mut impl BufRead) -> io::Result<&[u8]> {
     loop {
         match reader.fill_buf() {
